@@ -1,0 +1,28 @@
+# LIBNN_WITH_CUDA: AUTO builds the CUDA parts when a toolkit is found, ON
+# requires one (a missing toolkit is an error, never a silent CPU fallback),
+# OFF skips them. Sets LIBNN_CUDA_ENABLED.
+set(LIBNN_CUDA_ENABLED OFF)
+if(NOT LIBNN_WITH_CUDA MATCHES "^(AUTO|ON|OFF)$")
+  message(FATAL_ERROR "LIBNN_WITH_CUDA must be AUTO, ON or OFF, not '${LIBNN_WITH_CUDA}'")
+endif()
+if(NOT LIBNN_WITH_CUDA STREQUAL "OFF")
+  if(NOT DEFINED CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      # A fixed list including Hopper: the build machines have no GPU to ask.
+      set(CMAKE_CUDA_ARCHITECTURES 80 90)
+    endif()
+    enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
+    set(LIBNN_CUDA_ENABLED ON)
+    message(STATUS "libnn: CUDA ${CUDAToolkit_VERSION}, architectures ${CMAKE_CUDA_ARCHITECTURES}")
+  elseif(LIBNN_WITH_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "LIBNN_WITH_CUDA=ON but no CUDA compiler was found (set CMAKE_CUDA_COMPILER)")
+  else()
+    message(STATUS "libnn: no CUDA toolkit found; building the CPU backend only")
+  endif()
+endif()

@@ -1,0 +1,61 @@
+#include <catch2/catch.hpp>
+
+#include <nn/nn.hpp>
+
+using namespace nn;
+using Catch::Matchers::Contains;
+
+TEMPLATE_TEST_CASE("binary ops broadcast per channel and per feature", "[elementwise]", float, double) {
+  const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
+  const Tensor x = from_vector<double>({1, 2, 3, 4, 5, 6, 7, 8}, {1, 2, 2, 2}, opts);
+  const Tensor c = from_vector<double>({10, 100}, {1, 2, 1, 1}, opts);
+  CHECK(mul(x, c).to_vector<double>() == std::vector<double>{10, 20, 30, 40, 500, 600, 700, 800});
+  const Tensor m = from_vector<double>({1, 2, 3, 4, 5, 6}, {2, 3}, opts);
+  const Tensor f = from_vector<double>({1, 0, -1}, {3}, opts);
+  CHECK(add(m, f).to_vector<double>() == std::vector<double>{2, 2, 2, 5, 5, 5});
+  CHECK((m - 1.0).to_vector<double>() == std::vector<double>{0, 1, 2, 3, 4, 5});
+  CHECK(div(m, scalar(2.0, opts)).to_vector<double>() == std::vector<double>{0.5, 1, 1.5, 2, 2.5, 3});
+}
+
+TEST_CASE("reductions have known values", "[reduce]") {
+  const Tensor m = from_vector<double>({1, 2, 3, 4, 5, 6}, {2, 3});
+  CHECK(sum(m).item() == 21.0);
+  CHECK(mean(m).item() == 3.5);
+  CHECK(sum(m, {0}).to_vector<double>() == std::vector<double>{5, 7, 9});
+  CHECK(sum(m, {1}).shape() == Shape{2});
+  CHECK(mean(m, {1}, true).shape() == Shape{2, 1});
+  CHECK(mean(m, {1}, true).to_vector<double>() == std::vector<double>{2, 5});
+}
+
+TEST_CASE("sum of many floats does not depend on thread count order", "[reduce]") {
+  manual_seed(3);
+  const Tensor x = uniform({100000}, -1, 1);
+  const double a = sum(x).item();
+  const double b = sum(x).item();
+  CHECK(a == b);
+  double reference = 0;
+  for (float v : x.to_vector<float>()) reference += v;
+  CHECK(a == Approx(reference).epsilon(1e-5));
+}
+
+TEMPLATE_TEST_CASE("matmul matches a hand computation", "[matmul]", float, double) {
+  const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
+  const Tensor a = from_vector<double>({1, 2, 3, 4, 5, 6}, {2, 3}, opts);
+  const Tensor b = from_vector<double>({1, 0, 0, 1, 1, 1}, {3, 2}, opts);
+  CHECK(matmul(a, b).to_vector<double>() == std::vector<double>{4, 5, 10, 11});
+  CHECK(matmul(a, a, false, true).to_vector<double>() == std::vector<double>{14, 32, 32, 77});
+  const Tensor bias = from_vector<double>({1, -1}, {2}, opts);
+  const Tensor w = from_vector<double>({1, 0, 1, 0, 1, 0}, {2, 3}, opts);
+  CHECK(linear(a, w, bias).to_vector<double>() == std::vector<double>{5, 1, 11, 4});
+}
+
+TEST_CASE("mismatched shapes and dtypes raise nn::Error naming the op and shapes", "[errors]") {
+  const Tensor a = zeros({2, 3});
+  CHECK_THROWS_WITH(add(a, zeros({4})), Contains("add") && Contains("[2, 3]") && Contains("[4]"));
+  CHECK_THROWS_WITH(matmul(a, zeros({2, 3})), Contains("matmul") && Contains("[2, 3]"));
+  CHECK_THROWS_WITH(mul(a, zeros({2, 3}, TensorOptions().dtype(Dtype::f64))),
+                    Contains("mul") && Contains("f64") && Contains("[2, 3]"));
+  CHECK_THROWS_WITH(linear(a, zeros({4, 5}), Tensor()), Contains("linear") && Contains("[4, 5]"));
+  CHECK_THROWS_WITH(reshape(a, {4, 2}), Contains("reshape") && Contains("[2, 3]") && Contains("[4, 2]"));
+  CHECK_THROWS_AS(sum(a, {2}), Error);
+}
