@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# One-command set-up for libnn on Debian:
+#   cmake/setup.sh demo   install what is missing, build, run the main job
+#   cmake/setup.sh test   install what is missing, build, run the whole suite
+#                         (release build with CUDA compiled when a toolkit is
+#                         present, then the CPU suite under ASan and UBSan)
+# Re-running is cheap: packages already present are not touched and the
+# build directories are reused.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+mode=${1:-}
+jobs=$(nproc)
+
+packages=(build-essential cmake ninja-build pkg-config catch2 libopenblas-dev libstb-dev
+          libbenchmark-dev)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  echo "setup: installing ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() {
+  local dir=$1
+  shift
+  cmake -S "$root" -B "$dir" -G Ninja "$@"
+  cmake --build "$dir" -j "$jobs"
+}
+
+case "$mode" in
+  demo)
+    install_missing
+    configure_and_build "$root/build" -DLIBNN_BUILD_TESTS=OFF
+    "$root/build/apps/spiral_demo/spiral_demo" --out "$root/out/spiral_demo"
+    ;;
+  test)
+    install_missing
+    start=$(date +%s)
+    configure_and_build "$root/build"
+    ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
+    echo "setup: sanitizer build (AddressSanitizer + UndefinedBehaviorSanitizer)"
+    configure_and_build "$root/build-sanitize" -DLIBNN_WITH_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DLIBNN_SANITIZE=address,undefined -DLIBNN_BUILD_APPS=OFF
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" -L "unit|gradcheck"
+    echo "setup: whole suite took $(( $(date +%s) - start )) s"
+    ;;
+  *)
+    echo "usage: cmake/setup.sh demo|test" >&2
+    exit 2
+    ;;
+esac
