@@ -16,6 +16,9 @@ if(NOT LIBNN_WITH_CUDA STREQUAL "OFF")
       # A fixed list including Hopper: the build machines have no GPU to ask.
       set(CMAKE_CUDA_ARCHITECTURES 80 90)
     endif()
+    # CMake 3.25 cannot pass C++20 to nvcc; the shared kernel math needs only 17.
+    set(CMAKE_CUDA_STANDARD 17)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
     enable_language(CUDA)
     find_package(CUDAToolkit REQUIRED)
     set(LIBNN_CUDA_ENABLED ON)

@@ -48,9 +48,9 @@ case "$mode" in
     ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
     echo "setup: sanitizer build (AddressSanitizer + UndefinedBehaviorSanitizer)"
     configure_and_build "$root/build-sanitize" -DLIBNN_WITH_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DLIBNN_SANITIZE=address,undefined -DLIBNN_BUILD_APPS=OFF
+      -DLIBNN_SANITIZE=address,undefined
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" -L "unit|gradcheck"
+      ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" -L "unit|gradcheck|data"
     echo "setup: whole suite took $(( $(date +%s) - start )) s"
     ;;
   *)

@@ -2,6 +2,7 @@
 // Per-element random draws from a reserved Philox range (nn::reserve_random):
 // element i of a tensor reads the stream at fixed positions, so the result
 // does not depend on how the work is split across threads or devices.
+#include <cmath>
 #include <cstdint>
 
 #include "philox.hpp"

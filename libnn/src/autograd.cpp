@@ -20,7 +20,7 @@ std::vector<TensorImpl*> topological_order(TensorImpl* root) {
     const Node* node = impl->grad_fn.get();
     if (node && next < node->inputs().size()) {
       TensorImpl* input = node->inputs()[next++].impl();
-      if (input->requires_grad && seen.insert(input).second) stack.emplace_back(input, 0);
+      if (input && input->requires_grad && seen.insert(input).second) stack.emplace_back(input, 0);
       continue;
     }
     order.push_back(impl);

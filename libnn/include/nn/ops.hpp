@@ -104,4 +104,8 @@ Tensor reshape(const Tensor& x, const Shape& shape);
 Tensor flatten(const Tensor& x);
 Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim);
 
+// ---- in place (never recorded by autograd) ----
+// Copies src's values into dst's storage; same shape, dtypes may differ.
+void copy_(const Tensor& dst, const Tensor& src);
+
 }  // namespace nn

@@ -1,4 +1,5 @@
 // Dispatch seam for the ops that only change a tensor's shape.
+#include "cpu/fill.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
@@ -29,6 +30,16 @@ Tensor flatten(const Tensor& x) {
   detail::check_defined("flatten", x, "x");
   if (x.dim() < 1) detail::fail("flatten", "needs a batch dimension, got " + shape_str(x.shape()));
   return reshape(x, {x.size(0), x.dim() == 1 ? 1 : x.numel() / std::max<std::int64_t>(x.size(0), 1)});
+}
+
+void copy_(const Tensor& dst, const Tensor& src) {
+  detail::check_defined("copy_", dst, "dst");
+  detail::check_defined("copy_", src, "src");
+  if (dst.shape() != src.shape())
+    detail::fail("copy_", "source " + shape_str(src.shape()) + " does not match destination " + shape_str(dst.shape()));
+  if (!dst.device().is_cpu() || !src.device().is_cpu())
+    detail::no_cuda_backend("copy_", dst.device().is_cpu() ? src.device() : dst.device());
+  cpu::copy(src, dst);
 }
 
 }  // namespace nn

@@ -1,0 +1,59 @@
+// Dispatch seam for max pooling.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cpu/pool.hpp"
+#include "nn/autograd.hpp"
+#include "nn/ops.hpp"
+#include "ops/checks.hpp"
+
+namespace nn {
+
+Tensor max_pool2d(const Tensor& x, Size2d kernel, Size2d stride, Padding2d padding) {
+  constexpr const char* op = "max_pool2d";
+  detail::check_dim(op, x, 4, "x");
+  const auto setting = [&] {
+    return "kernel (" + std::to_string(kernel.h) + ", " + std::to_string(kernel.w) + "), stride (" +
+           std::to_string(stride.h) + ", " + std::to_string(stride.w) + "), padding (top " +
+           std::to_string(padding.top) + ", bottom " + std::to_string(padding.bottom) + ", left " +
+           std::to_string(padding.left) + ", right " + std::to_string(padding.right) + ") for x " +
+           shape_str(x.shape());
+  };
+  if (kernel.h <= 0 || kernel.w <= 0 || stride.h <= 0 || stride.w <= 0)
+    detail::fail(op, "kernel and stride must be positive: " + setting());
+  // Padding smaller than the kernel keeps a real cell in every window.
+  const auto fits = [](std::int64_t pad, std::int64_t k) { return pad >= 0 && pad < k; };
+  if (!fits(padding.top, kernel.h) || !fits(padding.bottom, kernel.h) || !fits(padding.left, kernel.w) ||
+      !fits(padding.right, kernel.w))
+    detail::fail(op, "padding must lie in [0, kernel) on every side: " + setting());
+  const std::int64_t out_h = conv_output_size(x.size(2), kernel.h, stride.h, padding.top, padding.bottom);
+  const std::int64_t out_w = conv_output_size(x.size(3), kernel.w, stride.w, padding.left, padding.right);
+  if (out_h <= 0 || out_w <= 0) detail::fail(op, "the input is smaller than one window: " + setting());
+
+  cpu::PatchGeometry g;
+  g.channels = x.size(0) * x.size(1);
+  g.in_h = x.size(2);
+  g.in_w = x.size(3);
+  g.out_h = out_h;
+  g.out_w = out_w;
+  g.kernel_h = kernel.h;
+  g.kernel_w = kernel.w;
+  g.stride_h = stride.h;
+  g.stride_w = stride.w;
+  g.pad_top = padding.top;
+  g.pad_left = padding.left;
+
+  Tensor y = empty({x.size(0), x.size(1), out_h, out_w}, x.options());
+  if (!y.device().is_cpu()) detail::no_cuda_backend(op, y.device());
+  const bool tracked = grad_mode_enabled() && x.requires_grad();
+  auto argmax = std::make_shared<std::vector<std::int64_t>>(tracked ? static_cast<std::size_t>(y.numel()) : 0);
+  cpu::max_pool2d_forward(x, g, y, tracked ? argmax->data() : nullptr);
+  return record(y, op, {x}, [argmax, g, shape = x.shape()](const Tensor& gy, const std::vector<bool>&) {
+    Tensor gx = empty(shape, gy.options());
+    cpu::max_pool2d_backward(gy, argmax->data(), g, gx);
+    return std::vector<Tensor>{gx};
+  });
+}
+
+}  // namespace nn

@@ -1,0 +1,160 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "common/preprocess.hpp"
+#include "nn/error.hpp"
+
+using namespace nn::apps;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// Red is the column, green the row, blue a pattern whose 2x2 sums are not
+// multiples of 4 (so rounding shows).
+nn::Image gradient(int width, int height) {
+  nn::Image image(width, height, 3);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      image.at(y, x, 0) = static_cast<std::uint8_t>(x);
+      image.at(y, x, 1) = static_cast<std::uint8_t>(y);
+      image.at(y, x, 2) = static_cast<std::uint8_t>(100 + (x % 2) + 2 * ((x + y) % 3));
+    }
+  return image;
+}
+
+}  // namespace
+
+TEST_CASE("face crop keeps rows 59..186 and columns 24..151", "[preprocess]") {
+  const nn::Image image = gradient(178, 218);
+  const nn::Image face = preprocess(image, {CropMode::face_crop, 128, Halving::area_average}, "img.jpg");
+  REQUIRE(face.width == 128);
+  REQUIRE(face.height == 128);
+  CHECK(face.at(0, 0, 0) == 24);
+  CHECK(face.at(0, 0, 1) == 59);
+  CHECK(face.at(127, 127, 0) == 151);
+  CHECK(face.at(127, 127, 1) == 186);
+  for (int y = 0; y < 128; y += 9)
+    for (int x = 0; x < 128; x += 7)
+      for (int c = 0; c < 3; ++c) CHECK(face.at(y, x, c) == image.at(59 + y, 24 + x, c));
+}
+
+TEST_CASE("face crop halved by 2x2 area average rounds to nearest", "[preprocess]") {
+  const nn::Image image = gradient(178, 218);
+  const nn::Image face = preprocess(image, {CropMode::face_crop, 64, Halving::area_average}, "img.jpg");
+  REQUIRE(face.width == 64);
+  REQUIRE(face.height == 64);
+  REQUIRE(face.channels == 3);
+  // Red averages columns 24+2X and 25+2X: 24.5+2X rounds half up to 25+2X;
+  // green likewise gives 60+2Y.
+  CHECK(face.at(0, 0, 0) == 25);
+  CHECK(face.at(0, 0, 1) == 60);
+  CHECK(face.at(63, 63, 0) == 151);
+  CHECK(face.at(10, 20, 0) == 65);
+  CHECK(face.at(10, 20, 1) == 80);
+  // Blue at block (0,0): columns 24, 25, rows 59, 60:
+  // 100 + 0 + 2*((24+59)%3=2) = 104, 100 + 1 + 2*((25+59)%3=0) = 101,
+  // 100 + 0 + 2*((24+60)%3=0) = 100, 100 + 1 + 2*((25+60)%3=1) = 103;
+  // sum 408, mean 102.
+  CHECK(face.at(0, 0, 2) == 102);
+  // Block (0,1): columns 26, 27: 100+2*1=102, 101+2*2=105, 100+2*2=104, 101+0=101;
+  // sum 412, mean 103.
+  CHECK(face.at(0, 1, 2) == 103);
+  for (int y = 0; y < 64; ++y)
+    for (int x = 0; x < 64; ++x) {
+      CHECK(face.at(y, x, 0) == 25 + 2 * x);
+      CHECK(face.at(y, x, 1) == 60 + 2 * y);
+      int sum = 0;
+      for (int dy = 0; dy < 2; ++dy)
+        for (int dx = 0; dx < 2; ++dx) sum += image.at(59 + 2 * y + dy, 24 + 2 * x + dx, 2);
+      const int expected = static_cast<int>(sum / 4.0 + 0.5);
+      CHECK(face.at(y, x, 2) == expected);
+    }
+}
+
+TEST_CASE("face crop halved by decimation takes each block's top-left pixel", "[preprocess]") {
+  const nn::Image image = gradient(178, 218);
+  const nn::Image face = preprocess(image, {CropMode::face_crop, 64, Halving::decimate}, "img.jpg");
+  REQUIRE(face.width == 64);
+  CHECK(face.at(0, 0, 0) == 24);
+  CHECK(face.at(0, 0, 1) == 59);
+  CHECK(face.at(0, 0, 2) == 104);
+  CHECK(face.at(63, 63, 0) == 150);
+  CHECK(face.at(63, 63, 1) == 185);
+  for (int y = 0; y < 64; y += 5)
+    for (int x = 0; x < 64; x += 3)
+      for (int c = 0; c < 3; ++c) CHECK(face.at(y, x, c) == image.at(59 + 2 * y, 24 + 2 * x, c));
+}
+
+TEST_CASE("face crop refuses images that are not 178x218, naming the file", "[preprocess]") {
+  const nn::Image image = gradient(128, 128);
+  try {
+    preprocess(image, {CropMode::face_crop, 64, Halving::area_average}, "dir/000007.jpg");
+    FAIL("expected an nn::Error");
+  } catch (const nn::Error& e) {
+    CHECK_THAT(e.what(), Contains("dir/000007.jpg") && Contains("128x128") && Contains("178x218"));
+  }
+  CHECK_THROWS_WITH(preprocess(gradient(178, 218), {CropMode::face_crop, 32, Halving::area_average}, "a.jpg"),
+                    Contains("a.jpg") && Contains("64 or 128"));
+}
+
+TEST_CASE("area resize averages the source rectangle each pixel covers", "[preprocess]") {
+  SECTION("integer factor: block means") {
+    nn::Image image(4, 2, 1);
+    const std::uint8_t values[] = {10, 20, 30, 41, 50, 60, 70, 80};
+    std::copy(std::begin(values), std::end(values), image.pixels.begin());
+    const nn::Image out = resize_area(image, 2, 1);
+    CHECK(out.at(0, 0, 0) == 35);  // (10+20+50+60)/4
+    CHECK(out.at(0, 1, 0) == 55);  // (30+41+70+80)/4 = 55.25
+  }
+  SECTION("fractional factor: edge pixels weighted by their coverage") {
+    nn::Image image(3, 1, 1);
+    image.pixels = {0, 90, 180};
+    const nn::Image out = resize_area(image, 2, 1);
+    CHECK(out.at(0, 0, 0) == 30);   // (0*1 + 90*0.5) / 1.5
+    CHECK(out.at(0, 1, 0) == 150);  // (90*0.5 + 180*1) / 1.5
+  }
+  SECTION("a constant image stays constant, up or down") {
+    const nn::Image image(178, 218, 3, 77);
+    for (int size : {64, 128, 300}) {
+      const nn::Image out = resize_area(image, size, size);
+      REQUIRE(out.width == size);
+      for (std::uint8_t v : out.pixels) CHECK(v == 77);
+    }
+  }
+  SECTION("the whole image resized by preprocess") {
+    const nn::Image out = preprocess(gradient(178, 218), {CropMode::resize, 64, Halving::area_average}, "x");
+    CHECK(out.width == 64);
+    CHECK(out.height == 64);
+    // Column 0 covers source columns [0, 2.78125): mean of 0, 1 and 2 weighted 1, 1, 0.78125.
+    CHECK(out.at(10, 0, 0) == 1);
+    CHECK(out.at(10, 63, 0) == 176);  // columns 175.22..178: (175*.78125 + 176 + 177) / 2.78125 = 176.08
+  }
+}
+
+TEST_CASE("centre crop takes the middle square, then resizes", "[preprocess]") {
+  SECTION("exact size: a plain crop") {
+    const nn::Image image = gradient(64, 80);
+    const nn::Image out = center_crop(image, 64);
+    REQUIRE(out.width == 64);
+    REQUIRE(out.height == 64);
+    CHECK(out.at(0, 0, 1) == 8);
+    CHECK(out.at(63, 0, 1) == 71);
+    CHECK(out.at(5, 9, 0) == 9);
+  }
+  SECTION("a CelebA image to 128") {
+    const nn::Image out = preprocess(gradient(178, 218), {CropMode::center_crop, 128, Halving::area_average}, "x");
+    REQUIRE(out.width == 128);
+    REQUIRE(out.height == 128);
+    // Rows 20..197 scaled by 178/128 = 1.390625. Row 0 covers source rows
+    // 20 and 21 (weight 0.390625): (20 + 21*0.390625) / 1.390625 = 20.28.
+    CHECK(out.at(0, 50, 1) == 20);
+    // Row 127 covers rows 196 (0.390625) and 197: 196.72.
+    CHECK(out.at(127, 50, 1) == 197);
+  }
+}
+
+TEST_CASE("halving needs an even size", "[preprocess]") {
+  CHECK_THROWS_AS(halve(gradient(5, 4), Halving::area_average), nn::Error);
+  CHECK_THROWS_AS(crop(gradient(10, 10), 5, 5, 6, 6), nn::Error);
+}

@@ -1,0 +1,391 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <nn/nn.hpp>
+
+using namespace nn;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// A host copy of a 4-d tensor with direct indexing, for the loop references.
+struct Grid {
+  Shape shape;
+  std::vector<double> v;
+
+  explicit Grid(Shape s) : shape(std::move(s)), v(static_cast<std::size_t>(shape_numel(shape)), 0.0) {}
+  explicit Grid(const Tensor& t) : shape(t.shape()), v(t.to_vector<double>()) {}
+  double& at(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
+    return v[static_cast<std::size_t>(((a * shape[1] + b) * shape[2] + c) * shape[3] + d)];
+  }
+  Tensor tensor(Dtype dtype) const { return from_vector(v, shape, TensorOptions().dtype(dtype)); }
+};
+
+// Direct convolution: y[n,o,i,j] = b[o] + sum x[n,c,i*s-top+ki, j*s-left+kj] * w[o,c,ki,kj].
+Grid reference_conv(Grid x, Grid w, const std::vector<double>& b, Size2d s, Padding2d p) {
+  const std::int64_t out_h = (x.shape[2] + p.top + p.bottom - w.shape[2]) / s.h + 1;
+  const std::int64_t out_w = (x.shape[3] + p.left + p.right - w.shape[3]) / s.w + 1;
+  Grid y({x.shape[0], w.shape[0], out_h, out_w});
+  for (std::int64_t n = 0; n < x.shape[0]; ++n)
+    for (std::int64_t o = 0; o < w.shape[0]; ++o)
+      for (std::int64_t i = 0; i < out_h; ++i)
+        for (std::int64_t j = 0; j < out_w; ++j) {
+          double acc = b.empty() ? 0.0 : b[static_cast<std::size_t>(o)];
+          for (std::int64_t c = 0; c < x.shape[1]; ++c)
+            for (std::int64_t ki = 0; ki < w.shape[2]; ++ki)
+              for (std::int64_t kj = 0; kj < w.shape[3]; ++kj) {
+                const std::int64_t r = i * s.h - p.top + ki, q = j * s.w - p.left + kj;
+                if (r >= 0 && r < x.shape[2] && q >= 0 && q < x.shape[3]) acc += x.at(n, c, r, q) * w.at(o, c, ki, kj);
+              }
+          y.at(n, o, i, j) = acc;
+        }
+  return y;
+}
+
+// Direct scatter: out[n,b,i*s-top+ki, j*s-left+kj] += src[n,a,i,j] * w[a,b,ki,kj],
+// cells outside out_h x out_w dropped. This is the transposed convolution and
+// also the input gradient of a convolution.
+Grid reference_scatter(Grid src, Grid w, const std::vector<double>& b, Size2d s, Padding2d p, std::int64_t out_h,
+                       std::int64_t out_w) {
+  Grid out({src.shape[0], w.shape[1], out_h, out_w});
+  for (std::int64_t n = 0; n < src.shape[0]; ++n) {
+    for (std::int64_t o = 0; o < w.shape[1]; ++o)
+      for (std::int64_t i = 0; i < out_h; ++i)
+        for (std::int64_t j = 0; j < out_w; ++j) out.at(n, o, i, j) = b.empty() ? 0.0 : b[static_cast<std::size_t>(o)];
+    for (std::int64_t a = 0; a < src.shape[1]; ++a)
+      for (std::int64_t i = 0; i < src.shape[2]; ++i)
+        for (std::int64_t j = 0; j < src.shape[3]; ++j)
+          for (std::int64_t o = 0; o < w.shape[1]; ++o)
+            for (std::int64_t ki = 0; ki < w.shape[2]; ++ki)
+              for (std::int64_t kj = 0; kj < w.shape[3]; ++kj) {
+                const std::int64_t r = i * s.h - p.top + ki, q = j * s.w - p.left + kj;
+                if (r >= 0 && r < out_h && q >= 0 && q < out_w) out.at(n, o, r, q) += src.at(n, a, i, j) * w.at(a, o, ki, kj);
+              }
+  }
+  return out;
+}
+
+// Direct weight gradient of a convolution from `image` to `grad` (shape [A,B,kh,kw]):
+// gw[a,b,ki,kj] = sum grad[n,a,i,j] * image[n,b,i*s-top+ki, j*s-left+kj].
+Grid reference_weight_grad(Grid image, Grid grad, std::int64_t kh, std::int64_t kw, Size2d s, Padding2d p) {
+  Grid gw({grad.shape[1], image.shape[1], kh, kw});
+  for (std::int64_t n = 0; n < grad.shape[0]; ++n)
+    for (std::int64_t a = 0; a < grad.shape[1]; ++a)
+      for (std::int64_t i = 0; i < grad.shape[2]; ++i)
+        for (std::int64_t j = 0; j < grad.shape[3]; ++j)
+          for (std::int64_t b = 0; b < image.shape[1]; ++b)
+            for (std::int64_t ki = 0; ki < kh; ++ki)
+              for (std::int64_t kj = 0; kj < kw; ++kj) {
+                const std::int64_t r = i * s.h - p.top + ki, q = j * s.w - p.left + kj;
+                if (r >= 0 && r < image.shape[2] && q >= 0 && q < image.shape[3])
+                  gw.at(a, b, ki, kj) += grad.at(n, a, i, j) * image.at(n, b, r, q);
+              }
+  return gw;
+}
+
+std::vector<double> channel_sums(Grid g) {
+  std::vector<double> out(static_cast<std::size_t>(g.shape[1]), 0.0);
+  for (std::int64_t n = 0; n < g.shape[0]; ++n)
+    for (std::int64_t c = 0; c < g.shape[1]; ++c)
+      for (std::int64_t i = 0; i < g.shape[2]; ++i)
+        for (std::int64_t j = 0; j < g.shape[3]; ++j) out[static_cast<std::size_t>(c)] += g.at(n, c, i, j);
+  return out;
+}
+
+// |got - want| <= tol * (1 + max |want|) everywhere, shapes equal.
+void check_close(const Tensor& got, const Shape& shape, const std::vector<double>& want, double tol) {
+  REQUIRE(got.defined());
+  REQUIRE(got.shape() == shape);
+  const std::vector<double> values = got.to_vector<double>();
+  double scale = 1.0, worst = 0.0;
+  for (double w : want) scale = std::max(scale, 1.0 + std::abs(w));
+  for (std::size_t i = 0; i < values.size(); ++i) worst = std::max(worst, std::abs(values[i] - want[i]));
+  CHECK(worst <= tol * scale);
+}
+
+template <class T>
+double tolerance() {
+  return std::is_same_v<T, float> ? 2e-5 : 1e-12;
+}
+
+struct ConvCase {
+  Shape x, w;
+  Size2d stride;
+  Padding2d padding;
+  bool bias;
+};
+
+std::string describe(const ConvCase& c) {
+  return "x " + shape_str(c.x) + " w " + shape_str(c.w) + " stride " + std::to_string(c.stride.h) + "x" +
+         std::to_string(c.stride.w) + " pad " + std::to_string(c.padding.top) + "/" +
+         std::to_string(c.padding.bottom) + "/" + std::to_string(c.padding.left) + "/" +
+         std::to_string(c.padding.right);
+}
+
+}  // namespace
+
+TEST_CASE("Keras same padding for convolutions", "[conv]") {
+  // Total (out-1)*s + k - in, the odd cell at the bottom/right.
+  CHECK(same_padding({64, 64}, {4, 4}, {2, 2}) == Padding2d{1, 1, 1, 1});
+  CHECK(same_padding({64, 64}, {8, 8}, {1, 1}) == Padding2d{3, 4, 3, 4});
+  CHECK(same_padding({10, 10}, {3, 3}, {1, 1}) == Padding2d{1, 1, 1, 1});
+  CHECK(same_padding({64, 64}, {3, 3}, {2, 2}) == Padding2d{0, 1, 0, 1});
+  CHECK(same_padding({65, 65}, {3, 3}, {2, 2}) == Padding2d{1, 1, 1, 1});
+  CHECK(same_padding({128, 128}, {5, 5}, {2, 2}) == Padding2d{1, 2, 1, 2});
+  CHECK(same_padding({7, 7}, {4, 4}, {2, 2}) == Padding2d{1, 2, 1, 2});
+  CHECK(same_padding({64, 64}, {1, 1}, {2, 2}) == Padding2d{0, 0, 0, 0});
+  CHECK(same_padding({64, 63}, {8, 3}, {1, 2}) == Padding2d{3, 4, 1, 1});
+  // The padded size always gives ceil(in / stride).
+  for (std::int64_t in = 1; in <= 20; ++in)
+    for (std::int64_t k = 1; k <= 8; ++k)
+      for (std::int64_t s = 1; s <= 3; ++s) {
+        const Padding2d p = same_padding({in, in}, {k, k}, {s, s});
+        CHECK(conv_output_size(in, k, s, p.top, p.bottom) == (in + s - 1) / s);
+      }
+}
+
+TEST_CASE("Keras same padding for transposed convolutions", "[conv]") {
+  CHECK(same_padding_transposed({3, 3}, {2, 2}) == Padding2d{0, 1, 0, 1});
+  CHECK(same_padding_transposed({4, 4}, {2, 2}) == Padding2d{1, 1, 1, 1});
+  CHECK(same_padding_transposed({5, 5}, {2, 2}) == Padding2d{1, 2, 1, 2});
+  CHECK(same_padding_transposed({3, 3}, {1, 1}) == Padding2d{1, 1, 1, 1});
+  CHECK(same_padding_transposed({5, 4}, {2, 1}) == Padding2d{1, 2, 1, 2});
+  CHECK(conv_transpose_output_size(8, 3, 2, 0, 1, 0) == 16);
+  CHECK(conv_transpose_output_size(32, 5, 2, 1, 2, 0) == 64);
+  for (std::int64_t in = 1; in <= 12; ++in)
+    for (std::int64_t k = 1; k <= 7; ++k)
+      for (std::int64_t s = 1; s <= 3; ++s) {
+        const Padding2d p = same_padding_transposed({k, k}, {s, s});
+        // The adjoint of `same` on the bigger size: identical padding...
+        CHECK(p == same_padding({in * s, in * s}, {k, k}, {s, s}));
+        // ...and out = in * stride, with output_padding s - k when k < s.
+        const std::int64_t extra = std::max<std::int64_t>(s - k, 0);
+        CHECK(conv_transpose_output_size(in, k, s, p.top, p.bottom, extra) == in * s);
+      }
+}
+
+TEST_CASE("output size formulas", "[conv]") {
+  CHECK(conv_output_size(64, 4, 2, 1, 1) == 32);
+  CHECK(conv_output_size(64, 3, 2, 0, 0) == 31);
+  CHECK(conv_output_size(5, 3, 2, 0, 0) == 2);
+  CHECK(conv_output_size(2, 3, 1, 0, 0) == 0);
+  CHECK(conv_transpose_output_size(1, 4, 1, 0, 0, 0) == 4);
+  CHECK(conv_transpose_output_size(4, 4, 2, 1, 1, 0) == 8);
+  CHECK(conv_transpose_output_size(2, 5, 2, 0, 0, 1) == 8);
+  CHECK_THROWS_WITH(conv_output_size(8, 3, 0, 0, 0), Contains("conv_output_size"));
+  CHECK_THROWS_WITH(same_padding({8, 8}, {0, 3}, {1, 1}), Contains("same_padding"));
+}
+
+TEMPLATE_TEST_CASE("conv2d with asymmetric same padding has hand-computed values", "[conv]", float, double) {
+  const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
+  const Tensor x = from_vector<double>({1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 1, 3, 3}, opts);
+  const Tensor w = from_vector<double>({1, 2, 3, 4}, {1, 1, 2, 2}, opts);
+  const Tensor b = from_vector<double>({0.5}, {1}, opts);
+  const Padding2d p = same_padding({3, 3}, {2, 2}, {1, 1});
+  REQUIRE(p == Padding2d{0, 1, 0, 1});
+  CHECK(conv2d(x, w, b, {1, 1}, p).to_vector<double>() ==
+        std::vector<double>{37.5, 47.5, 21.5, 67.5, 77.5, 33.5, 23.5, 26.5, 9.5});
+}
+
+TEMPLATE_TEST_CASE("conv_transpose2d with asymmetric same padding has hand-computed values", "[conv]", float,
+                   double) {
+  const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
+  const Tensor x = from_vector<double>({1, 2, 3, 4}, {1, 1, 2, 2}, opts);
+  const Tensor w = from_vector<double>({1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 1, 3, 3}, opts);
+  const Padding2d p = same_padding_transposed({3, 3}, {2, 2});
+  const Tensor y = conv_transpose2d(x, w, Tensor(), {2, 2}, p);
+  CHECK(y.shape() == Shape{1, 1, 4, 4});
+  CHECK(y.to_vector<double>() ==
+        std::vector<double>{1, 2, 5, 4, 4, 5, 14, 10, 10, 14, 36, 24, 12, 15, 34, 20});
+}
+
+TEMPLATE_TEST_CASE("conv2d forward and gradients match direct loops", "[conv]", float, double) {
+  const Dtype dtype = dtype_of<TestType>();
+  const TensorOptions opts = TensorOptions().dtype(dtype);
+  const std::vector<ConvCase> cases = {
+      {{2, 3, 7, 6}, {4, 3, 3, 3}, {1, 1}, {1, 1, 1, 1}, true},
+      {{3, 2, 9, 8}, {5, 2, 4, 4}, {2, 2}, {1, 2, 1, 1}, false},
+      {{2, 3, 10, 10}, {3, 3, 8, 8}, {1, 1}, {3, 4, 3, 4}, true},
+      {{2, 2, 7, 9}, {3, 2, 2, 3}, {2, 3}, {0, 1, 2, 0}, true},
+      {{4, 5, 5, 5}, {6, 5, 1, 1}, {1, 1}, {0, 0, 0, 0}, true},
+      {{2, 1, 6, 6}, {2, 1, 3, 3}, {3, 3}, {0, 0, 0, 0}, false},
+      // Big enough to split the batch into uneven chunks, and for one image
+      // to fill the column buffer on its own.
+      {{3, 24, 32, 32}, {2, 24, 8, 8}, {1, 1}, {3, 4, 3, 4}, true},
+      {{1, 16, 64, 64}, {2, 16, 8, 8}, {1, 1}, {3, 4, 3, 4}, false},
+  };
+  manual_seed(11);
+  for (const ConvCase& c : cases) {
+    INFO(describe(c));
+    Tensor x = uniform(c.x, -1, 1, opts).set_requires_grad(true);
+    Tensor w = uniform(c.w, -1, 1, opts).set_requires_grad(true);
+    Tensor b = c.bias ? uniform({c.w[0]}, -1, 1, opts).set_requires_grad(true) : Tensor();
+    const std::vector<double> bias = c.bias ? b.to_vector<double>() : std::vector<double>{};
+    const Grid want = reference_conv(Grid(x), Grid(w), bias, c.stride, c.padding);
+    const Tensor y = conv2d(x, w, b, c.stride, c.padding);
+    check_close(y, want.shape, want.v, tolerance<TestType>());
+
+    const Tensor r = uniform(want.shape, -1, 1, opts);
+    sum(y * r).backward();
+    const Grid gx = reference_scatter(Grid(r), Grid(w), {}, c.stride, c.padding, c.x[2], c.x[3]);
+    check_close(x.grad(), gx.shape, gx.v, tolerance<TestType>());
+    const Grid gw = reference_weight_grad(Grid(x), Grid(r), c.w[2], c.w[3], c.stride, c.padding);
+    check_close(w.grad(), gw.shape, gw.v, tolerance<TestType>());
+    if (c.bias) check_close(b.grad(), b.shape(), channel_sums(Grid(r)), tolerance<TestType>());
+  }
+}
+
+struct TransposeCase {
+  ConvCase conv;
+  Size2d output_padding;
+};
+
+TEMPLATE_TEST_CASE("conv_transpose2d forward and gradients match direct loops", "[conv]", float, double) {
+  const Dtype dtype = dtype_of<TestType>();
+  const TensorOptions opts = TensorOptions().dtype(dtype);
+  const std::vector<TransposeCase> cases = {
+      {{{2, 3, 4, 3}, {3, 2, 3, 3}, {2, 2}, {0, 1, 0, 1}, true}, {0, 0}},
+      {{{2, 4, 4, 4}, {4, 3, 4, 4}, {2, 2}, {1, 1, 1, 1}, false}, {0, 0}},
+      {{{1, 2, 3, 5}, {2, 3, 5, 5}, {2, 2}, {1, 2, 1, 2}, true}, {0, 0}},
+      {{{2, 2, 3, 2}, {2, 3, 3, 2}, {2, 3}, {1, 0, 0, 1}, true}, {1, 2}},
+      {{{2, 3, 5, 4}, {3, 2, 3, 3}, {1, 1}, {1, 1, 1, 1}, false}, {0, 0}},
+      {{{2, 2, 3, 3}, {2, 2, 1, 1}, {2, 2}, {0, 0, 0, 0}, true}, {1, 1}},
+      {{{3, 2, 32, 32}, {2, 24, 8, 8}, {1, 1}, {3, 4, 3, 4}, true}, {0, 0}},
+  };
+  manual_seed(12);
+  for (const TransposeCase& t : cases) {
+    const ConvCase& c = t.conv;
+    INFO(describe(c) << " output_padding " << t.output_padding.h << "x" << t.output_padding.w);
+    Tensor x = uniform(c.x, -1, 1, opts).set_requires_grad(true);
+    Tensor w = uniform(c.w, -1, 1, opts).set_requires_grad(true);
+    Tensor b = c.bias ? uniform({c.w[1]}, -1, 1, opts).set_requires_grad(true) : Tensor();
+    const std::vector<double> bias = c.bias ? b.to_vector<double>() : std::vector<double>{};
+    const std::int64_t out_h =
+        (c.x[2] - 1) * c.stride.h + c.w[2] - c.padding.top - c.padding.bottom + t.output_padding.h;
+    const std::int64_t out_w =
+        (c.x[3] - 1) * c.stride.w + c.w[3] - c.padding.left - c.padding.right + t.output_padding.w;
+    const Grid want = reference_scatter(Grid(x), Grid(w), bias, c.stride, c.padding, out_h, out_w);
+    const Tensor y = conv_transpose2d(x, w, b, c.stride, c.padding, t.output_padding);
+    check_close(y, want.shape, want.v, tolerance<TestType>());
+
+    const Tensor r = uniform(want.shape, -1, 1, opts);
+    sum(y * r).backward();
+    // d/dx of <scatter(x), r> gathers r; d/dw correlates x with r.
+    const Grid gx = reference_conv(Grid(r), Grid(w), {}, c.stride, c.padding);
+    check_close(x.grad(), gx.shape, gx.v, tolerance<TestType>());
+    const Grid gw = reference_weight_grad(Grid(r), Grid(x), c.w[2], c.w[3], c.stride, c.padding);
+    check_close(w.grad(), gw.shape, gw.v, tolerance<TestType>());
+    if (c.bias) check_close(b.grad(), b.shape(), channel_sums(Grid(r)), tolerance<TestType>());
+  }
+}
+
+TEST_CASE("conv_transpose2d is the adjoint of conv2d", "[conv]") {
+  const TensorOptions opts = TensorOptions().dtype(Dtype::f64);
+  manual_seed(13);
+  const Tensor w = uniform({3, 2, 5, 4}, -1, 1, opts);
+  const Size2d stride{2, 3};
+  const Padding2d padding{1, 2, 2, 1};
+  const Tensor x = uniform({2, 2, 11, 13}, -1, 1, opts);
+  const Tensor y = conv2d(x, w, Tensor(), stride, padding);
+  const Tensor r = uniform(y.shape(), -1, 1, opts);
+  // Rows and columns the conv never reads come back through output_padding.
+  const Size2d output_padding{11 - conv_transpose_output_size(y.size(2), 5, 2, 1, 2, 0),
+                              13 - conv_transpose_output_size(y.size(3), 4, 3, 2, 1, 0)};
+  const Tensor back = conv_transpose2d(r, w, Tensor(), stride, padding, output_padding);
+  REQUIRE(back.shape() == x.shape());
+  CHECK(sum(y * r).item() == Approx(sum(x * back).item()).epsilon(1e-12));
+}
+
+namespace {
+// Direct max pooling over the real cells of each window.
+Grid reference_max_pool(Grid x, Size2d k, Size2d s, Padding2d p) {
+  const std::int64_t out_h = (x.shape[2] + p.top + p.bottom - k.h) / s.h + 1;
+  const std::int64_t out_w = (x.shape[3] + p.left + p.right - k.w) / s.w + 1;
+  Grid y({x.shape[0], x.shape[1], out_h, out_w});
+  for (std::int64_t n = 0; n < x.shape[0]; ++n)
+    for (std::int64_t c = 0; c < x.shape[1]; ++c)
+      for (std::int64_t i = 0; i < out_h; ++i)
+        for (std::int64_t j = 0; j < out_w; ++j) {
+          double best = -std::numeric_limits<double>::infinity();
+          for (std::int64_t r = i * s.h - p.top; r < i * s.h - p.top + k.h; ++r)
+            for (std::int64_t q = j * s.w - p.left; q < j * s.w - p.left + k.w; ++q)
+              if (r >= 0 && r < x.shape[2] && q >= 0 && q < x.shape[3]) best = std::max(best, x.at(n, c, r, q));
+          y.at(n, c, i, j) = best;
+        }
+  return y;
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("max_pool2d has known values and routes gradients to the winners", "[pool]", float, double) {
+  const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
+  Tensor x = from_vector<double>({1, 5, 2, 0, 3, 4, 8, 6, 9, 7, 1, 2, 0, 3, 5, 4}, {1, 1, 4, 4}, opts);
+  x.set_requires_grad(true);
+  const Tensor y = max_pool2d(x, {2, 2}, {2, 2});
+  CHECK(y.to_vector<double>() == std::vector<double>{5, 8, 9, 5});
+  sum(y * from_vector<double>({1, 2, 3, 4}, {1, 1, 2, 2}, opts)).backward();
+  CHECK(x.grad().to_vector<double>() == std::vector<double>{0, 1, 0, 0, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0, 4, 0});
+
+  // All negative with padding: a padded zero must never win, and a cell that
+  // wins several overlapping windows collects all their gradients.
+  Tensor neg = from_vector<double>({-1, -2, -3, -4}, {1, 1, 2, 2}, opts);
+  neg.set_requires_grad(true);
+  const Tensor pooled = max_pool2d(neg, {2, 2}, {1, 1}, Padding2d::symmetric(1, 1));
+  CHECK(pooled.to_vector<double>() == std::vector<double>{-1, -1, -2, -1, -1, -2, -3, -3, -4});
+  sum(pooled).backward();
+  CHECK(neg.grad().to_vector<double>() == std::vector<double>{4, 2, 2, 1});
+}
+
+TEMPLATE_TEST_CASE("max_pool2d matches direct loops", "[pool]", float, double) {
+  const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
+  manual_seed(14);
+  const Tensor x = uniform({2, 3, 9, 8}, -1, 1, opts);
+  struct PoolCase {
+    Size2d kernel, stride;
+    Padding2d padding;
+  };
+  const std::vector<PoolCase> cases = {{{2, 2}, {2, 2}, {}},           {{3, 3}, {2, 2}, {1, 1, 1, 1}},
+                                       {{3, 2}, {1, 2}, {0, 2, 1, 0}}, {{2, 3}, {3, 1}, {1, 0, 0, 2}},
+                                       {{1, 1}, {2, 2}, {}},           {{4, 4}, {4, 4}, {}}};
+  for (const PoolCase& c : cases) {
+    const Grid want = reference_max_pool(Grid(x), c.kernel, c.stride, c.padding);
+    check_close(max_pool2d(x, c.kernel, c.stride, c.padding), want.shape, want.v, 0.0);
+  }
+}
+
+TEST_CASE("conv and pool errors name the op and the shapes", "[conv][pool][errors]") {
+  const Tensor x = zeros({2, 3, 8, 8});
+  CHECK_THROWS_WITH(conv2d(x, zeros({4, 5, 3, 3}), Tensor(), {1, 1}, {}),
+                    Contains("conv2d") && Contains("[4, 5, 3, 3]") && Contains("[2, 3, 8, 8]"));
+  CHECK_THROWS_WITH(conv2d(zeros({3, 8, 8}), zeros({4, 3, 3, 3}), Tensor(), {1, 1}, {}),
+                    Contains("conv2d") && Contains("[3, 8, 8]"));
+  CHECK_THROWS_WITH(conv2d(x, zeros({4, 3, 3, 3}, TensorOptions().dtype(Dtype::f64)), Tensor(), {1, 1}, {}),
+                    Contains("conv2d") && Contains("f64") && Contains("[4, 3, 3, 3]") && Contains("[2, 3, 8, 8]"));
+  CHECK_THROWS_WITH(conv2d(x, zeros({4, 3, 3, 3}), zeros({5}), {1, 1}, {}),
+                    Contains("conv2d") && Contains("[5]") && Contains("[4, 3, 3, 3]"));
+  CHECK_THROWS_WITH(conv2d(x, zeros({4, 3, 3, 3}), Tensor(), {0, 1}, {}),
+                    Contains("conv2d") && Contains("stride") && Contains("[2, 3, 8, 8]"));
+  CHECK_THROWS_WITH(conv2d(x, zeros({4, 3, 3, 3}), Tensor(), {1, 1}, {-1, 0, 0, 0}),
+                    Contains("conv2d") && Contains("padding"));
+  CHECK_THROWS_WITH(conv2d(x, zeros({4, 3, 9, 3}), Tensor(), {1, 1}, {}),
+                    Contains("conv2d") && Contains("[4, 3, 9, 3]") && Contains("[2, 3, 8, 8]"));
+
+  CHECK_THROWS_WITH(conv_transpose2d(x, zeros({4, 3, 3, 3}), Tensor(), {1, 1}, {}),
+                    Contains("conv_transpose2d") && Contains("[4, 3, 3, 3]") && Contains("[2, 3, 8, 8]"));
+  CHECK_THROWS_WITH(conv_transpose2d(x, zeros({3, 4, 3, 3}), zeros({3}), {1, 1}, {}),
+                    Contains("conv_transpose2d") && Contains("[3]"));
+  CHECK_THROWS_WITH(conv_transpose2d(x, zeros({3, 4, 3, 3}), Tensor(), {2, 2}, {}, {2, 0}),
+                    Contains("conv_transpose2d") && Contains("output_padding"));
+  CHECK_THROWS_WITH(conv_transpose2d(zeros({2, 3, 1, 1}), zeros({3, 4, 1, 1}), Tensor(), {1, 1}, {1, 0, 0, 0}),
+                    Contains("conv_transpose2d") && Contains("[2, 3, 1, 1]") && Contains("[3, 4, 1, 1]"));
+  CHECK_THROWS_WITH(conv_transpose2d(x, zeros({3, 4, 3, 3}, TensorOptions().dtype(Dtype::f64)), Tensor(), {1, 1}, {}),
+                    Contains("conv_transpose2d") && Contains("f64"));
+
+  CHECK_THROWS_WITH(max_pool2d(zeros({8, 8}), {2, 2}, {2, 2}), Contains("max_pool2d") && Contains("[8, 8]"));
+  CHECK_THROWS_WITH(max_pool2d(x, {2, 2}, {2, 2}, Padding2d::symmetric(2, 0)),
+                    Contains("max_pool2d") && Contains("padding") && Contains("[2, 3, 8, 8]"));
+  CHECK_THROWS_WITH(max_pool2d(x, {9, 2}, {1, 1}), Contains("max_pool2d") && Contains("[2, 3, 8, 8]"));
+  CHECK_THROWS_WITH(max_pool2d(x, {2, 2}, {0, 2}), Contains("max_pool2d") && Contains("stride"));
+}
