@@ -47,7 +47,7 @@ struct Face {
   double rx = 0, ry = 0;
   Rgb skin, hair, brow, lips, iris, clothes, background_top, background_bottom, hat, hat_band, frames, jewel,
       eyeshadow;
-  double background_angle_x = 0, background_angle_y = 0;
+  double background_slant = 0;
   double light_x = 0, light_y = 0, light_strength = 0, gain = 1, noise = 0;
   double eye_x = 0, eye_y = 0, eye_w = 0, eye_h = 0, gaze = 0;
   double brow_y = 0, brow_arch = 0, brow_thickness = 0;
@@ -75,7 +75,7 @@ Face layout(const FaceTraits& t, std::uint64_t seed, std::int64_t index) {
   f.rx = 44.0 * size * (t.chubby ? 1.1 : 1.0) * (t.oval_face ? 0.94 : 1.0);
   f.ry = 57.0 * size * (t.oval_face ? 1.04 : 1.0);
   f.centre = {89.0 + random.uniform(-4.5, 4.5), 121.0 + random.uniform(-4.0, 4.0)};
-  f.tilt = random.uniform(-0.16, 0.16);
+  f.tilt = random.uniform(-0.12, 0.12);
 
   const double tone = random.uniform();
   f.skin = t.pale_skin ? jitter(random, {246, 222, 208}, 5)
@@ -91,8 +91,7 @@ Face layout(const FaceTraits& t, std::uint64_t seed, std::int64_t index) {
   f.background_top = {random.uniform(40, 235), random.uniform(40, 235), random.uniform(40, 235)};
   const Rgb second{random.uniform(20, 240), random.uniform(20, 240), random.uniform(20, 240)};
   f.background_bottom = raster::mix(f.background_top, second, random.uniform(0.2, 0.8));
-  f.background_angle_x = random.uniform(-0.5, 0.5);
-  f.background_angle_y = 1.0;
+  f.background_slant = random.uniform(-0.5, 0.5);
   f.hat = {random.uniform(20, 200), random.uniform(20, 200), random.uniform(20, 200)};
   f.hat_band = raster::scale(f.hat, 0.55);
   f.beanie = random.chance(0.4);
@@ -206,7 +205,7 @@ class Painter {
     const double w = canvas_.width(), h = canvas_.height();
     for (int y = 0; y < canvas_.height(); ++y) {
       for (int x = 0; x < canvas_.width(); ++x) {
-        const double s = ((x - w / 2) * f_.background_angle_x + (y - h / 2) * f_.background_angle_y) / h + 0.5;
+        const double s = ((x - w / 2) * f_.background_slant + (y - h / 2)) / h + 0.5;
         const Rgb c = raster::mix(f_.background_top, f_.background_bottom, std::clamp(s, 0.0, 1.0));
         double* px = canvas_.at(x, y);
         px[0] = c.r, px[1] = c.g, px[2] = c.b;
@@ -242,19 +241,17 @@ class Painter {
 
   void back_hair() {
     const double top_y = -0.1 * f_.ry, top_ry = (t_.male ? 1.08 : 1.14) * f_.ry;
-    const double bottom = f_.long_hair ? f_.hair_bottom : 0.1 * f_.ry;
+    const double bottom = t_.male ? 0.1 * f_.ry : f_.hair_bottom;
     const double width = t_.male ? 1.08 * f_.rx : f_.hair_width;
     const Box box{-width - 4, top_y - top_ry - 4, width + 4, std::max(bottom, 0.3 * f_.ry) + 4};
     paint(box,
           [&](Vec2 p) {
             const double crown = raster::ellipse_distance(p, {0, top_y}, width, top_ry);
-            double d = crown;
-            if (f_.long_hair) {
-              const double fall = raster::rounded_box_distance(p, {0, bottom / 2}, {width * 0.98, bottom / 2}, 0.3 * f_.rx);
-              d = std::min(crown, fall);
-            } else {
-              d = std::max(crown, p.y - bottom);
-            }
+            const double d =
+                f_.long_hair
+                    ? std::min(crown, raster::rounded_box_distance(p, {0, bottom / 2}, {width * 0.98, bottom / 2},
+                                                                   0.3 * f_.rx))
+                    : std::max(crown, p.y - bottom);
             return d + f_.wave_amount * raster::wave(p.y / 18.0);
           },
           [&](Vec2 p) { return hair_texture(p); });
@@ -374,8 +371,9 @@ class Painter {
       if (t_.bags_under_eyes) {
         const double x = side * f_.eye_x;
         const double y = f_.eye_y + 1.6 * f_.eye_h + 1.5;
-        stroke(raster::quadratic_curve({x - 0.55 * f_.eye_w, y}, {x + 0.1 * f_.eye_w, y + 1.6 * f_.eye_h + 2.0},
-                                       {x + 0.75 * f_.eye_w, y - 0.2 * f_.eye_h}, 10),
+        stroke(raster::quadratic_curve({x - side * 0.55 * f_.eye_w, y},
+                                       {x + side * 0.1 * f_.eye_w, y + 1.6 * f_.eye_h + 2.0},
+                                       {x + side * 0.75 * f_.eye_w, y - 0.2 * f_.eye_h}, 10),
                2.0, raster::mix(raster::scale(f_.skin, 0.7), {90, 60, 100}, 0.25), 0.4, 2.2);
       }
       if (!t_.young || t_.smiling) {

@@ -166,7 +166,7 @@ TEST_CASE("decode_image gives the same pixels as read_image", "[image]") {
   CHECK(from_bytes.pixels == from_file.pixels);
 }
 
-TEMPLATE_TEST_CASE("tensor_from_image maps [0,255] onto [low, high] in CHW order", "[image]", float, double) {
+TEMPLATE_TEST_CASE("tensor_from_image maps 0..255 onto low..high in CHW order", "[image]", float, double) {
   const Dtype dtype = dtype_of<TestType>();
   Image image(2, 1, 3);
   const std::uint8_t pixel[2][3] = {{0, 51, 255}, {102, 204, 153}};
