@@ -104,10 +104,11 @@ FashionMnist::FashionMnist(std::vector<std::uint8_t> images, std::vector<std::ui
 }
 
 void FashionMnist::read(std::int64_t i, std::uint8_t* image, float* labels) const {
+  const int target = label(i);  // checks i
   const std::size_t pixels = static_cast<std::size_t>(kFashionMnistSide) * kFashionMnistSide;
   std::copy_n(images_.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(i) * pixels), pixels, image);
   std::fill_n(labels, kFashionMnistClasses, 0.0f);
-  labels[label(i)] = 1.0f;
+  labels[target] = 1.0f;
 }
 
 int FashionMnist::label(std::int64_t i) const {

@@ -101,6 +101,7 @@ TEST_CASE("fashion-mnist: a small gzip IDX pair reads back exactly", "[fashion_m
   CHECK(labels == std::vector<float>{0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
   CHECK(data->label(0) == 3);
   CHECK_THROWS_WITH(data->label(3), Contains("outside"));
+  CHECK_THROWS_WITH(data->read(-1, image.data(), labels.data()), Contains("sample -1 is outside 0..2"));
 
   nn::DataLoader loader(data, nn::DataLoaderOptions().batch_size(3).shuffle(false).range(0.0, 1.0));
   loader.start_epoch(0);

@@ -1,9 +1,12 @@
 #pragma once
 // Everything of libnn in one include.
 #include "nn/autograd.hpp"
+#include "nn/checkpoint.hpp"
+#include "nn/data_loader.hpp"
 #include "nn/device.hpp"
 #include "nn/dtype.hpp"
 #include "nn/error.hpp"
+#include "nn/image.hpp"
 #include "nn/io.hpp"
 #include "nn/loss.hpp"
 #include "nn/nn/init.hpp"
