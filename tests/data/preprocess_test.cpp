@@ -132,7 +132,7 @@ TEST_CASE("area resize averages the source rectangle each pixel covers", "[prepr
   }
 }
 
-TEST_CASE("centre crop takes the middle square, then resizes", "[preprocess]") {
+TEST_CASE("centre crop takes the middle square then resizes", "[preprocess]") {
   SECTION("exact size: a plain crop") {
     const nn::Image image = gradient(64, 80);
     const nn::Image out = center_crop(image, 64);

@@ -137,6 +137,7 @@ Image decode(const char* op, const std::vector<std::uint8_t>& bytes, const std::
 std::vector<std::uint8_t> read_file(const char* op, const std::string& path) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) fail_file(op, path, "cannot access: " + ec.message());
   if (!std::filesystem::exists(status)) fail_file(op, path, "no such file");
   if (std::filesystem::is_directory(status)) fail_file(op, path, "is a directory, not an image file");
   FilePtr file(std::fopen(path.c_str(), "rb"));

@@ -1,0 +1,139 @@
+#include "acgan_celeba/config.hpp"
+
+#include <sstream>
+
+#include "common/cli.hpp"
+#include "nn/error.hpp"
+
+namespace acgan {
+namespace {
+
+// The preset is applied first so that every other flag overrides it.
+void apply_preset(const std::string& name, Config& c) {
+  if (name == "quick") {
+    c.batch = 32;
+    c.lr = 2e-4;
+    c.epochs = 3;
+    c.synthetic_count = 3000;
+  } else if (name == "seed") {
+    // The seed's settings: batch 256, lr 5e-5, 25 epochs on about a third of CelebA.
+    c.batch = 256;
+    c.lr = 5e-5;
+    c.epochs = 25;
+    c.fraction = 1.0 / 3.0;
+    c.synthetic_count = 20000;
+  } else {
+    throw nn::Error("acgan_celeba: unknown preset '" + name + "' (quick or seed)");
+  }
+  c.preset = name;
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+bool parse_config(int argc, const char* const* argv, Config& c) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == "--preset") apply_preset(argv[i + 1], c);
+  nn::apps::CommandLine cli("acgan_celeba",
+                            "Trains the auto-encoder + auxiliary-classifier GAN on 64x64 faces, or uses a\n"
+                            "checkpoint to generate faces for named attributes or reconstruct images.");
+  std::string attr;
+  std::string images;
+  cli.option("--preset", "NAME", "quick (default: minutes on a CPU) or seed (batch 256, lr 5e-5, 25 epochs)",
+             [](const std::string&) {});
+  cli.bind("--data", c.data, "CelebA folder (img_align_celeba/, list_attr_celeba.txt, ...); default: synthetic faces");
+  cli.bind("--synthetic-count", c.synthetic_count, "faces in the synthetic default data set");
+  cli.bind("--out", c.out, "run folder");
+  cli.bind("--device", c.device, "auto, cpu, cuda or cuda:N");
+  cli.bind("--seed", c.seed, "random seed of the run");
+  cli.bind("--epochs", c.epochs, "epochs");
+  cli.bind("--steps", c.steps, "stop after this many steps in total, 0 for all epochs");
+  cli.bind("--batch", c.batch, "batch size");
+  cli.bind("--fraction", c.fraction, "fraction of the training partition used");
+  cli.bind("--halving", c.halving, "64x64 from the 128x128 face crop by 'area' average or 'decimate'");
+  cli.bind("--lr", c.lr, "learning rate of D and G");
+  cli.bind("--ae-lr-factor", c.ae_lr_factor, "autoencoder learning rate as a fraction of --lr");
+  cli.bind("--beta1", c.beta1, "Adam beta1");
+  cli.bind("--beta2", c.beta2, "Adam beta2");
+  cli.bind("--real-target", c.real_target, "D's w target on real images (one-sided label smoothing)");
+  cli.bind("--g-target", c.g_target, "G's w target through the frozen D");
+  cli.bind("--fake-labels", c.fake_labels, "attributes of fakes: 'train' (drawn from the labels) or 'random'");
+  cli.bind("--z", c.z_dist, "latent distribution: 'uniform' U[0,1] or 'normal' N(0,1)");
+  cli.bind("--input-noise", c.input_noise, "GaussianNoise stddev on D's input, 0 for none");
+  cli.bind("--dropout", c.dropout, "Dropout rate after D's hidden activations, 0 for none");
+  cli.bind("--tf32", c.tf32, "allow TF32 tensor-core math on CUDA");
+  cli.bind("--resume", c.resume, "checkpoint to continue training from");
+  cli.bind("--summary", c.summary, "print the model tables and exit");
+  cli.bind("--generate", c.generate, "checkpoint to generate faces from (with --attr)");
+  cli.option("--attr", "NAMES", "attributes of one generated row, e.g. Male,Smiling; repeat for more rows",
+             [&c](const std::string& v) { c.attr_rows.push_back(v); });
+  cli.bind("--samples", c.samples, "faces per generated row");
+  cli.bind("--reconstruct", c.reconstruct, "checkpoint to reconstruct --images with");
+  cli.bind("--images", images, "comma-separated image files to reconstruct");
+  cli.bind("--cache", c.cache_dir, "folder for data caches and the synthetic faces (default: beside --out)");
+  if (!cli.parse(argc, argv)) return false;
+  c.images = nn::apps::split_list(images);
+  if (c.cache_dir.empty()) c.cache_dir = c.out + "/../cache";
+  validate(c);
+  return true;
+}
+
+void validate(const Config& c) {
+  const auto fail = [](const std::string& what) { throw nn::Error("acgan_celeba: " + what); };
+  if (c.batch < 2) fail("--batch must be at least 2");
+  if (c.epochs < 1) fail("--epochs must be at least 1");
+  if (c.steps < 0) fail("--steps must not be negative");
+  if (!(c.fraction > 0 && c.fraction <= 1)) fail("--fraction must be in (0, 1]");
+  if (!(c.lr > 0) || !(c.ae_lr_factor > 0)) fail("--lr and --ae-lr-factor must be positive");
+  if (!(c.real_target > 0 && c.real_target <= 1) || !(c.g_target > 0 && c.g_target <= 1))
+    fail("--real-target and --g-target must be in (0, 1]");
+  if (c.halving != "area" && c.halving != "decimate") fail("--halving must be 'area' or 'decimate'");
+  if (c.fake_labels != "train" && c.fake_labels != "random") fail("--fake-labels must be 'train' or 'random'");
+  if (c.z_dist != "uniform" && c.z_dist != "normal") fail("--z must be 'uniform' or 'normal'");
+  if (c.input_noise < 0) fail("--input-noise must not be negative");
+  if (c.dropout < 0 || c.dropout >= 1) fail("--dropout must be in [0, 1)");
+  if (c.synthetic_count < 20) fail("--synthetic-count must be at least 20");
+  if (c.samples < 1) fail("--samples must be at least 1");
+  if (!c.generate.empty() && c.attr_rows.empty()) fail("--generate needs at least one --attr");
+  if (!c.reconstruct.empty() && c.images.empty()) fail("--reconstruct needs --images");
+}
+
+std::string to_json(const Config& c) {
+  std::ostringstream os;
+  os.precision(10);
+  os << "{\n"
+     << "  \"preset\": " << json_string(c.preset) << ",\n"
+     << "  \"data\": " << json_string(c.data.empty() ? "synthetic" : c.data) << ",\n"
+     << "  \"synthetic_count\": " << c.synthetic_count << ",\n"
+     << "  \"device\": " << json_string(c.device) << ",\n"
+     << "  \"seed\": " << c.seed << ",\n"
+     << "  \"epochs\": " << c.epochs << ",\n"
+     << "  \"steps\": " << c.steps << ",\n"
+     << "  \"batch\": " << c.batch << ",\n"
+     << "  \"fraction\": " << c.fraction << ",\n"
+     << "  \"halving\": " << json_string(c.halving) << ",\n"
+     << "  \"lr\": " << c.lr << ",\n"
+     << "  \"ae_lr_factor\": " << c.ae_lr_factor << ",\n"
+     << "  \"beta1\": " << c.beta1 << ",\n"
+     << "  \"beta2\": " << c.beta2 << ",\n"
+     << "  \"real_target\": " << c.real_target << ",\n"
+     << "  \"g_target\": " << c.g_target << ",\n"
+     << "  \"fake_labels\": " << json_string(c.fake_labels) << ",\n"
+     << "  \"z\": " << json_string(c.z_dist) << ",\n"
+     << "  \"input_noise\": " << c.input_noise << ",\n"
+     << "  \"dropout\": " << c.dropout << ",\n"
+     << "  \"tf32\": " << (c.tf32 ? "true" : "false") << ",\n"
+     << "  \"resume\": " << json_string(c.resume) << "\n"
+     << "}\n";
+  return os.str();
+}
+
+}  // namespace acgan

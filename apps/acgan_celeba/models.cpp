@@ -1,0 +1,85 @@
+#include "acgan_celeba/models.hpp"
+
+namespace acgan {
+namespace {
+
+constexpr double kLeakyAlpha = 0.3;
+
+// Conv kernels start N(0, 0.01); dense layers keep glorot_uniform, zero bias.
+nn::Conv2dOptions conv(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride) {
+  return nn::Conv2dOptions(in, out, kernel)
+      .stride(stride)
+      .padding(nn::Padding::same())
+      .weight_init(nn::Initializer::normal(0.0, 0.01));
+}
+
+nn::ConvTranspose2dOptions deconv(std::int64_t in, std::int64_t out) {
+  return nn::ConvTranspose2dOptions(in, out, 4)
+      .stride(2)
+      .padding(nn::Padding::same())
+      .weight_init(nn::Initializer::normal(0.0, 0.01));
+}
+
+void add_activation(nn::Sequential& s, const TrunkOptions& options) {
+  s.emplace<nn::LeakyReLU>(kLeakyAlpha);
+  if (options.dropout > 0) s.emplace<nn::Dropout>(options.dropout);
+}
+
+}  // namespace
+
+std::shared_ptr<nn::Sequential> make_trunk(const TrunkOptions& options) {
+  auto trunk = std::make_shared<nn::Sequential>();
+  if (options.input_noise > 0) trunk->emplace<nn::GaussianNoise>(options.input_noise);
+  trunk->emplace<nn::Conv2d>(conv(3, 32, 4, 2));
+  add_activation(*trunk, options);
+  trunk->emplace<nn::Conv2d>(conv(32, 64, 4, 2));
+  add_activation(*trunk, options);
+  trunk->emplace<nn::Conv2d>(conv(64, 128, 4, 2));
+  add_activation(*trunk, options);
+  trunk->emplace<nn::Flatten>();
+  trunk->emplace<nn::Dense>(nn::DenseOptions(128 * 8 * 8, 128));
+  add_activation(*trunk, options);
+  return trunk;
+}
+
+Encoder::Encoder() : nn::Module("Encoder") {
+  trunk = register_module("trunk", make_trunk({}));
+  y_head = register_module("y", std::make_shared<nn::Dense>(nn::DenseOptions(128, kAttributes)));
+  z_head = register_module("z", std::make_shared<nn::Dense>(nn::DenseOptions(128, kLatent)));
+}
+
+std::pair<nn::Tensor, nn::Tensor> Encoder::encode(const nn::Tensor& images) {
+  const nn::Tensor h = (*trunk)(images);
+  return {nn::sigmoid((*y_head)(h)), nn::sigmoid((*z_head)(h))};
+}
+
+Discriminator::Discriminator(const TrunkOptions& options) : nn::Module("Discriminator") {
+  trunk = register_module("trunk", make_trunk(options));
+  w_head = register_module("w", std::make_shared<nn::Dense>(nn::DenseOptions(128, 1)));
+  y_head = register_module("y", std::make_shared<nn::Dense>(nn::DenseOptions(128, kAttributes)));
+}
+
+std::pair<nn::Tensor, nn::Tensor> Discriminator::judge(const nn::Tensor& images) {
+  const nn::Tensor h = (*trunk)(images);
+  return {nn::sigmoid((*w_head)(h)), nn::sigmoid((*y_head)(h))};
+}
+
+Generator::Generator() : nn::Module("Generator") {
+  join = register_module("join", std::make_shared<nn::Concatenate>(1));
+  body = register_module("body", std::make_shared<nn::Sequential>());
+  body->emplace<nn::Dense>(nn::DenseOptions(kAttributes + kLatent, 128 * 8 * 8));
+  body->emplace<nn::LeakyReLU>(kLeakyAlpha);
+  body->emplace<nn::Reshape>(nn::Shape{128, 8, 8});
+  body->emplace<nn::ConvTranspose2d>(deconv(128, 128));
+  body->emplace<nn::LeakyReLU>(kLeakyAlpha);
+  body->emplace<nn::ConvTranspose2d>(deconv(128, 64));
+  body->emplace<nn::LeakyReLU>(kLeakyAlpha);
+  body->emplace<nn::ConvTranspose2d>(deconv(64, 32));
+  body->emplace<nn::LeakyReLU>(kLeakyAlpha);
+  body->emplace<nn::Conv2d>(conv(32, 3, 8, 1));
+  body->emplace<nn::Tanh>();
+}
+
+nn::Tensor Generator::generate(const nn::Tensor& y, const nn::Tensor& z) { return (*body)((*join)({y, z})); }
+
+}  // namespace acgan

@@ -1,0 +1,123 @@
+#include "acgan_celeba/run_folder.hpp"
+
+#include <sstream>
+#include <vector>
+
+#include "common/celeba_attributes.hpp"
+#include "common/plot.hpp"
+
+namespace acgan {
+namespace {
+
+const char* kLossHeader = "step,epoch,d_loss_w,d_loss_y,g_loss_w,g_loss_y,ae_loss";
+const char* kMetricHeader = "step,epoch,d_acc_w,d_f1_y,g_f1_y";
+
+// Rewrites `path` keeping its header and the rows whose step <= last_step,
+// then opens it for appending.
+void reopen(std::ofstream& file, const std::string& path, const char* header, std::int64_t last_step) {
+  std::vector<std::string> kept;
+  if (last_step > 0) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      const std::int64_t step = std::stoll(line.substr(0, line.find(',')));
+      if (step <= last_step) kept.push_back(line);
+    }
+  }
+  std::ofstream out(path, std::ios::trunc);
+  out << header << '\n';
+  for (const std::string& line : kept) out << line << '\n';
+  out.close();
+  file.open(path, std::ios::app);
+  if (!file) throw nn::Error("acgan_celeba: cannot write '" + path + "'");
+}
+
+}  // namespace
+
+RunLog::RunLog(const std::string& dir, std::int64_t resume_step) : dir_(dir) {
+  reopen(losses_, dir + "/losses.csv", kLossHeader, resume_step);
+  reopen(metrics_, dir + "/metrics.csv", kMetricHeader, resume_step);
+}
+
+void RunLog::append(std::int64_t step, int epoch, const StepMetrics& m) {
+  losses_ << step << ',' << epoch << ',' << m.d_loss_w << ',' << m.d_loss_y << ',' << m.g_loss_w << ','
+          << m.g_loss_y << ',' << m.ae_loss << '\n';
+  metrics_ << step << ',' << epoch << ',' << m.d_acc_w << ',' << m.d_f1_y << ',' << m.g_f1_y << '\n';
+  losses_.flush();
+  metrics_.flush();
+}
+
+void RunLog::plot() const {
+  using nn::apps::LinePlotOptions;
+  nn::apps::plot_csv(dir_ + "/losses.csv", dir_ + "/losses.svg",
+                     LinePlotOptions()
+                         .title("AE-AC-GAN losses per batch")
+                         .x_column("step")
+                         .x_label("step")
+                         .y_label("loss")
+                         .y_columns({"d_loss_w", "d_loss_y", "g_loss_w", "g_loss_y", "ae_loss"}));
+  nn::apps::plot_csv(dir_ + "/metrics.csv", dir_ + "/metrics.svg",
+                     LinePlotOptions()
+                         .title("D accuracy on w, sample-averaged F1 on y")
+                         .x_column("step")
+                         .x_label("step")
+                         .y_label("score")
+                         .y_columns({"d_acc_w", "d_f1_y", "g_f1_y"}));
+}
+
+void write_reconstruction_sheet(const std::string& path, Encoder& encoder, Generator& generator,
+                                const nn::Tensor& images) {
+  nn::NoGradGuard no_grad;
+  const auto [y, z] = encoder.encode(images);
+  const nn::Tensor reconstructed = generator.generate(y, z);
+  // Rows alternate: 8 originals, then their 8 reconstructions.
+  const std::int64_t n = images.size(0), columns = 8;
+  std::vector<nn::Tensor> rows;
+  for (std::int64_t start = 0; start < n; start += columns) {
+    const std::int64_t end = std::min(n, start + columns);
+    rows.push_back(images.slice_batch(start, end));
+    rows.push_back(reconstructed.slice_batch(start, end));
+  }
+  nn::write_png(path, nn::make_grid(nn::concat(rows, 0).to(nn::Device::cpu()), static_cast<int>(columns), 2, -1, 1));
+}
+
+void write_attribute_sheet(const std::string& path, Generator& generator, const std::vector<float>& base,
+                           const nn::Tensor& z, const std::vector<std::string>& flips) {
+  nn::NoGradGuard no_grad;
+  const std::int64_t rows = z.size(0), columns = static_cast<std::int64_t>(flips.size()) + 1;
+  std::vector<float> attributes;
+  std::vector<nn::Tensor> z_rows;
+  for (std::int64_t r = 0; r < rows; ++r) {
+    for (std::int64_t c = 0; c < columns; ++c) {
+      std::vector<float> a = base;
+      if (c > 0) {
+        const int index = nn::apps::celeba_attribute_index(flips[static_cast<std::size_t>(c - 1)]);
+        a[static_cast<std::size_t>(index)] = 1.0f - a[static_cast<std::size_t>(index)];
+      }
+      attributes.insert(attributes.end(), a.begin(), a.end());
+      z_rows.push_back(z.slice_batch(r, r + 1));
+    }
+  }
+  const nn::Tensor y = nn::from_vector(attributes, {rows * columns, kAttributes}).to(z.device());
+  const nn::Tensor faces = generator.generate(y, nn::concat(z_rows, 0));
+  nn::write_png(path, nn::make_grid(faces.to(nn::Device::cpu()), static_cast<int>(columns), 2, -1, 1));
+}
+
+void write_generation_sheet(const std::string& path, Generator& generator,
+                            const std::vector<std::vector<float>>& attribute_rows, const nn::Tensor& z) {
+  nn::NoGradGuard no_grad;
+  const std::int64_t columns = z.size(0), rows = static_cast<std::int64_t>(attribute_rows.size());
+  std::vector<float> attributes;
+  std::vector<nn::Tensor> z_columns;
+  for (const std::vector<float>& row : attribute_rows)
+    for (std::int64_t c = 0; c < columns; ++c) {
+      attributes.insert(attributes.end(), row.begin(), row.end());
+      z_columns.push_back(z.slice_batch(c, c + 1));
+    }
+  const nn::Tensor y = nn::from_vector(attributes, {rows * columns, kAttributes}).to(z.device());
+  const nn::Tensor faces = generator.generate(y, nn::concat(z_columns, 0));
+  nn::write_png(path, nn::make_grid(faces.to(nn::Device::cpu()), static_cast<int>(columns), 2, -1, 1));
+}
+
+}  // namespace acgan

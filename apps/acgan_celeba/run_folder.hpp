@@ -1,0 +1,37 @@
+#pragma once
+// What a training run leaves in its folder besides checkpoints: the per-batch
+// CSV logs, their plots, and the per-epoch sample sheets.
+#include <fstream>
+#include <string>
+
+#include "acgan_celeba/trainer.hpp"
+
+namespace acgan {
+
+class RunLog {
+ public:
+  // Opens losses.csv and metrics.csv in `dir`; when resuming at `resume_step`
+  // keeps the rows up to that step and drops any written after it.
+  RunLog(const std::string& dir, std::int64_t resume_step);
+  void append(std::int64_t step, int epoch, const StepMetrics& m);
+  // Renders losses.svg and metrics.svg from the CSVs written so far.
+  void plot() const;
+
+ private:
+  std::string dir_;
+  std::ofstream losses_, metrics_;
+};
+
+// Real images (top row of each pair) above their reconstructions G(E(x)).
+void write_reconstruction_sheet(const std::string& path, Encoder& encoder, Generator& generator,
+                                const nn::Tensor& images);
+// One row per z; the first column uses `base` attributes, each further
+// column flips one attribute of `flips` (CelebA names).
+void write_attribute_sheet(const std::string& path, Generator& generator, const std::vector<float>& base,
+                           const nn::Tensor& z, const std::vector<std::string>& flips);
+// One row per attribute set (each a base vector with its named attributes
+// set to 1), one column per z: the same z down each column.
+void write_generation_sheet(const std::string& path, Generator& generator,
+                            const std::vector<std::vector<float>>& attribute_rows, const nn::Tensor& z);
+
+}  // namespace acgan

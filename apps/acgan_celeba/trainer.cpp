@@ -1,0 +1,151 @@
+#include "acgan_celeba/trainer.hpp"
+
+#include <cmath>
+
+namespace acgan {
+namespace {
+
+std::vector<nn::Tensor> joined(const std::vector<nn::Tensor>& a, const std::vector<nn::Tensor>& b) {
+  std::vector<nn::Tensor> out = a;
+  out.insert(out.end(), b.begin(), b.end());
+  return out;
+}
+
+// Moves a model to the run's device before an optimiser takes its
+// parameters, so the optimiser's state is created there too.
+nn::Module& on_device(nn::Module& m, nn::Device device) {
+  m.to(device);
+  return m;
+}
+
+nn::AdamOptions adam(const Config& c, double lr) { return nn::AdamOptions().lr(lr).beta1(c.beta1).beta2(c.beta2); }
+
+void require_finite(double value, const char* what, std::int64_t step) {
+  if (!std::isfinite(value))
+    throw nn::Error("acgan_celeba: " + std::string(what) + " became " + std::to_string(value) + " at step " +
+                    std::to_string(step));
+}
+
+}  // namespace
+
+Trainer::Trainer(const Config& config, nn::Device device, std::vector<float> labels)
+    : discriminator(TrunkOptions{config.input_noise, config.dropout}),
+      d_optimizer(on_device(discriminator, device).parameters(), adam(config, config.lr)),
+      g_optimizer(on_device(generator, device).parameters(), adam(config, config.lr)),
+      ae_optimizer(joined(on_device(encoder, device).parameters(), generator.parameters()),
+                   adam(config, config.lr * config.ae_lr_factor)),
+      config_(config),
+      options_(nn::TensorOptions().device(device)),
+      labels_(std::move(labels)) {
+  if (labels_.empty() || labels_.size() % kAttributes != 0)
+    throw nn::Error("acgan_celeba: the training labels must be rows of 40 attributes");
+}
+
+nn::Tensor Trainer::sample_attributes(std::int64_t n) {
+  const nn::Tensor u = nn::uniform({n}, 0.0, 1.0, nn::TensorOptions().dtype(nn::Dtype::f64));
+  std::vector<float> rows(static_cast<std::size_t>(n * kAttributes));
+  if (config_.fake_labels == "random") {
+    const nn::Tensor bits = nn::uniform({n, kAttributes}, 0.0, 1.0);
+    const std::vector<float> b = bits.to_vector<float>();
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = b[i] < 0.5f ? 1.0f : 0.0f;
+  } else {
+    const std::int64_t count = static_cast<std::int64_t>(labels_.size()) / kAttributes;
+    const std::vector<double> picks = u.to_vector<double>();
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::int64_t row = std::min(count - 1, static_cast<std::int64_t>(picks[i] * static_cast<double>(count)));
+      std::copy_n(labels_.begin() + row * kAttributes, kAttributes, rows.begin() + i * kAttributes);
+    }
+  }
+  return nn::from_vector(rows, {n, kAttributes}).to(options_.device_);
+}
+
+nn::Tensor Trainer::sample_z(std::int64_t n) {
+  const nn::Tensor z = config_.z_dist == "normal" ? nn::normal({n, kLatent}, 0.0, 1.0) : nn::uniform({n, kLatent}, 0.0, 1.0);
+  return z.to(options_.device_);
+}
+
+StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
+  const std::int64_t n = images.size(0);
+  const std::int64_t step_number = d_optimizer.steps() + 1;
+  StepMetrics m;
+  const nn::Tensor real_w = nn::smooth_labels(nn::ones({n, 1}, options_), 1.0 - config_.real_target);
+  const nn::Tensor fake_w = nn::zeros({n, 1}, options_);
+
+  // 1. D on real and fake images.
+  const nn::Tensor fake_y = sample_attributes(n);
+  nn::Tensor fake_images;
+  {
+    nn::NoGradGuard no_grad;
+    fake_images = generator.generate(fake_y, sample_z(n));
+  }
+  d_optimizer.zero_grad();
+  const auto [w_real, y_real] = discriminator.judge(images);
+  const auto [w_fake, y_fake] = discriminator.judge(fake_images);
+  const nn::Tensor d_loss_w = nn::bce(w_real, real_w) + nn::bce(w_fake, fake_w);
+  const nn::Tensor d_loss_y = nn::bce(y_real, labels) + nn::bce(y_fake, fake_y);
+  (d_loss_w + d_loss_y).backward();
+  m.d_loss_w = d_loss_w.item();
+  m.d_loss_y = d_loss_y.item();
+  require_finite(m.d_loss_w + m.d_loss_y, "the discriminator's loss", step_number);
+  d_optimizer.step();
+  m.d_acc_w = w_accuracy(w_real, w_fake);
+  m.d_f1_y = sample_f1(y_real, labels);
+
+  // 2. G through the frozen D.
+  discriminator.freeze();
+  const nn::Tensor wanted_y = sample_attributes(n);
+  g_optimizer.zero_grad();
+  const auto [w_gen, y_gen] = discriminator.judge(generator.generate(wanted_y, sample_z(n)));
+  const nn::Tensor g_target = nn::full({n, 1}, config_.g_target, options_);
+  const nn::Tensor g_loss_w = nn::bce(w_gen, g_target);
+  const nn::Tensor g_loss_y = nn::bce(y_gen, wanted_y);
+  (g_loss_w + g_loss_y).backward();
+  discriminator.unfreeze();
+  m.g_loss_w = g_loss_w.item();
+  m.g_loss_y = g_loss_y.item();
+  require_finite(m.g_loss_w + m.g_loss_y, "the generator's loss", step_number);
+  g_optimizer.step();
+  m.g_f1_y = sample_f1(y_gen, wanted_y);
+
+  // 3. The autoencoder on the real batch.
+  ae_optimizer.zero_grad();
+  const auto [code_y, code_z] = encoder.encode(images);
+  const nn::Tensor ae_loss = nn::mae(generator.generate(code_y, code_z), images);
+  ae_loss.backward();
+  m.ae_loss = ae_loss.item();
+  require_finite(m.ae_loss, "the autoencoder's loss", step_number);
+  ae_optimizer.step();
+  return m;
+}
+
+nn::CheckpointParts Trainer::checkpoint_parts() {
+  return {{{"E", &encoder}, {"D", &discriminator}, {"G", &generator}},
+          {{"adam_D", &d_optimizer}, {"adam_G", &g_optimizer}, {"adam_AE", &ae_optimizer}}};
+}
+
+double sample_f1(const nn::Tensor& predicted, const nn::Tensor& target) {
+  const std::vector<float> p = predicted.to_vector<float>(), t = target.to_vector<float>();
+  const std::int64_t n = predicted.size(0), k = predicted.size(1);
+  double total = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    int tp = 0, fp = 0, fn = 0;
+    for (std::int64_t j = 0; j < k; ++j) {
+      const bool pred = p[i * k + j] > 0.5f, truth = t[i * k + j] > 0.5f;
+      tp += pred && truth;
+      fp += pred && !truth;
+      fn += !pred && truth;
+    }
+    total += tp + fp + fn == 0 ? 1.0 : 2.0 * tp / (2.0 * tp + fp + fn);
+  }
+  return total / static_cast<double>(n);
+}
+
+double w_accuracy(const nn::Tensor& w_real, const nn::Tensor& w_fake) {
+  const std::vector<float> r = w_real.to_vector<float>(), f = w_fake.to_vector<float>();
+  std::int64_t correct = 0;
+  for (float v : r) correct += v > 0.5f;
+  for (float v : f) correct += v <= 0.5f;
+  return static_cast<double>(correct) / static_cast<double>(r.size() + f.size());
+}
+
+}  // namespace acgan

@@ -1,0 +1,55 @@
+#pragma once
+// One training step of the AE-AC-GAN, in SPEC 2.1's order:
+//  1. D on a real batch (w target real_target, y the true attributes) and on
+//     a fake batch (w target 0, y the attributes it was generated from), one
+//     Adam step on the summed BCE losses;
+//  2. G through the frozen D (w target g_target, y the requested attributes);
+//  3. the autoencoder G(E(x)) on the real batch with MAE, updating E and G at
+//     lr * ae_lr_factor with its own Adam.
+#include <memory>
+#include <vector>
+
+#include <nn/nn.hpp>
+
+#include "acgan_celeba/config.hpp"
+#include "acgan_celeba/models.hpp"
+
+namespace acgan {
+
+struct StepMetrics {
+  double d_loss_w = 0, d_loss_y = 0, g_loss_w = 0, g_loss_y = 0, ae_loss = 0;
+  double d_acc_w = 0, d_f1_y = 0, g_f1_y = 0;
+};
+
+class Trainer {
+ public:
+  // `labels` holds the training set's attribute rows (N x 40, 0/1): fake
+  // attribute vectors are drawn from it by default.
+  Trainer(const Config& config, nn::Device device, std::vector<float> labels);
+
+  StepMetrics step(const nn::Tensor& images, const nn::Tensor& labels);
+  nn::CheckpointParts checkpoint_parts();
+
+  // Attribute vectors for fakes: rows of the training labels or random multi-hot.
+  nn::Tensor sample_attributes(std::int64_t n);
+  nn::Tensor sample_z(std::int64_t n);
+  nn::TensorOptions options() const { return options_; }
+
+  Encoder encoder;
+  Discriminator discriminator;
+  Generator generator;
+  nn::Adam d_optimizer, g_optimizer, ae_optimizer;
+
+ private:
+  Config config_;
+  nn::TensorOptions options_;
+  std::vector<float> labels_;
+};
+
+// Sample-averaged F1 of thresholded predictions (> 0.5) against 0/1 targets;
+// a sample with neither predicted nor true positives scores 1.
+double sample_f1(const nn::Tensor& predicted, const nn::Tensor& target);
+// Fraction of real (> 0.5) and fake (<= 0.5) w outputs judged correctly.
+double w_accuracy(const nn::Tensor& w_real, const nn::Tensor& w_fake);
+
+}  // namespace acgan
