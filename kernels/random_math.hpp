@@ -24,4 +24,15 @@ NN_HD T standard_normal_at(std::uint64_t seed, std::uint64_t offset, std::uint64
   return sqrt(static_cast<T>(-2) * log(u1)) * cos(two_pi * u2);
 }
 
+// The values of nn::uniform and nn::normal for element i.
+template <class T>
+NN_HD T uniform_between_at(T low, T span, std::uint64_t seed, std::uint64_t offset, std::uint64_t i) {
+  return low + span * uniform_at<T>(seed, offset, i);
+}
+
+template <class T>
+NN_HD T normal_at(T mean, T stddev, std::uint64_t seed, std::uint64_t offset, std::uint64_t i) {
+  return mean + stddev * standard_normal_at<T>(seed, offset, i);
+}
+
 }  // namespace nn::kernels

@@ -20,10 +20,10 @@ nn::Module& on_device(nn::Module& m, nn::Device device) {
 
 nn::AdamOptions adam(const Config& c, double lr) { return nn::AdamOptions().lr(lr).beta1(c.beta1).beta2(c.beta2); }
 
-void require_finite(double value, const char* what, std::int64_t step) {
+void require_finite(double value, const char* what, std::int64_t d_steps) {
   if (!std::isfinite(value))
-    throw nn::Error("acgan_celeba: " + std::string(what) + " became " + std::to_string(value) + " at step " +
-                    std::to_string(step));
+    throw nn::Error("acgan_celeba: " + std::string(what) + " became " + std::to_string(value) + " after " +
+                    std::to_string(d_steps) + " discriminator steps");
 }
 
 }  // namespace
@@ -66,18 +66,25 @@ nn::Tensor Trainer::sample_z(std::int64_t n) {
 
 StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
   const std::int64_t n = images.size(0);
-  const std::int64_t step_number = d_optimizer.steps() + 1;
   StepMetrics m;
-  const nn::Tensor real_w = nn::smooth_labels(nn::ones({n, 1}, options_), 1.0 - config_.real_target);
-  const nn::Tensor fake_w = nn::zeros({n, 1}, options_);
-
-  // 1. D on real and fake images.
   const nn::Tensor fake_y = sample_attributes(n);
   nn::Tensor fake_images;
   {
     nn::NoGradGuard no_grad;
     fake_images = generator.generate(fake_y, sample_z(n));
   }
+  discriminator_step(images, labels, fake_images, fake_y, m);
+  const nn::Tensor wanted_y = sample_attributes(n);
+  generator_step(wanted_y, sample_z(n), m);
+  autoencoder_step(images, m);
+  return m;
+}
+
+void Trainer::discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
+                                 const nn::Tensor& fake_y, StepMetrics& m) {
+  const std::int64_t n = images.size(0);
+  const nn::Tensor real_w = nn::smooth_labels(nn::ones({n, 1}, options_), 1.0 - config_.real_target);
+  const nn::Tensor fake_w = nn::zeros({fake_images.size(0), 1}, options_);
   d_optimizer.zero_grad();
   const auto [w_real, y_real] = discriminator.judge(images);
   const auto [w_fake, y_fake] = discriminator.judge(fake_images);
@@ -86,36 +93,36 @@ StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
   (d_loss_w + d_loss_y).backward();
   m.d_loss_w = d_loss_w.item();
   m.d_loss_y = d_loss_y.item();
-  require_finite(m.d_loss_w + m.d_loss_y, "the discriminator's loss", step_number);
+  require_finite(m.d_loss_w + m.d_loss_y, "the discriminator's loss", d_optimizer.steps());
   d_optimizer.step();
   m.d_acc_w = w_accuracy(w_real, w_fake);
   m.d_f1_y = sample_f1(y_real, labels);
+}
 
-  // 2. G through the frozen D.
+void Trainer::generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, StepMetrics& m) {
+  const std::int64_t n = wanted_y.size(0);
   discriminator.freeze();
-  const nn::Tensor wanted_y = sample_attributes(n);
   g_optimizer.zero_grad();
-  const auto [w_gen, y_gen] = discriminator.judge(generator.generate(wanted_y, sample_z(n)));
-  const nn::Tensor g_target = nn::full({n, 1}, config_.g_target, options_);
-  const nn::Tensor g_loss_w = nn::bce(w_gen, g_target);
+  const auto [w_gen, y_gen] = discriminator.judge(generator.generate(wanted_y, z));
+  const nn::Tensor g_loss_w = nn::bce(w_gen, nn::full({n, 1}, config_.g_target, options_));
   const nn::Tensor g_loss_y = nn::bce(y_gen, wanted_y);
   (g_loss_w + g_loss_y).backward();
   discriminator.unfreeze();
   m.g_loss_w = g_loss_w.item();
   m.g_loss_y = g_loss_y.item();
-  require_finite(m.g_loss_w + m.g_loss_y, "the generator's loss", step_number);
+  require_finite(m.g_loss_w + m.g_loss_y, "the generator's loss", d_optimizer.steps());
   g_optimizer.step();
   m.g_f1_y = sample_f1(y_gen, wanted_y);
+}
 
-  // 3. The autoencoder on the real batch.
+void Trainer::autoencoder_step(const nn::Tensor& images, StepMetrics& m) {
   ae_optimizer.zero_grad();
   const auto [code_y, code_z] = encoder.encode(images);
   const nn::Tensor ae_loss = nn::mae(generator.generate(code_y, code_z), images);
   ae_loss.backward();
   m.ae_loss = ae_loss.item();
-  require_finite(m.ae_loss, "the autoencoder's loss", step_number);
+  require_finite(m.ae_loss, "the autoencoder's loss", d_optimizer.steps());
   ae_optimizer.step();
-  return m;
 }
 
 nn::CheckpointParts Trainer::checkpoint_parts() {

@@ -27,7 +27,13 @@ class Trainer {
   // attribute vectors are drawn from it by default.
   Trainer(const Config& config, nn::Device device, std::vector<float> labels);
 
+  // The three sub-steps in order, drawing the fakes' attributes and z.
   StepMetrics step(const nn::Tensor& images, const nn::Tensor& labels);
+  // The sub-steps on their own, with every input given.
+  void discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
+                          const nn::Tensor& fake_y, StepMetrics& metrics);
+  void generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, StepMetrics& metrics);
+  void autoencoder_step(const nn::Tensor& images, StepMetrics& metrics);
   nn::CheckpointParts checkpoint_parts();
 
   // Attribute vectors for fakes: rows of the training labels or random multi-hot.

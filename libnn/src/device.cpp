@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "cuda/backend.hpp"
 #include "nn/error.hpp"
 
 namespace nn {
@@ -24,6 +25,11 @@ std::string Device::str() const {
   return is_cpu() ? "cpu" : "cuda:" + std::to_string(index);
 }
 
-bool cuda_available() { return false; }
+bool cuda_available() {
+  if constexpr (cuda_backend::compiled)
+    return cuda_backend::device_count() > 0;
+  else
+    return false;
+}
 
 }  // namespace nn

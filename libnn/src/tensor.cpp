@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cpu/fill.hpp"
+#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/error.hpp"
 #include "nn/ops.hpp"
@@ -36,7 +37,21 @@ std::int64_t shape_numel(const Shape& shape) {
 }
 
 Storage::Storage(std::size_t nbytes, Device dev) : bytes(nbytes), device(dev) {
-  if (!dev.is_cpu()) detail::no_cuda_backend("Storage", dev);
+  if (dev.is_cuda()) {
+    if constexpr (cuda_backend::compiled) {
+      data = cuda_backend::allocate(nbytes, dev.index);
+      if (!g_poison) return;
+      try {
+        cuda_backend::poison(data, nbytes, dev.index);
+      } catch (...) {
+        cuda_backend::deallocate(data, dev.index);
+        throw;
+      }
+      return;
+    } else {
+      detail::no_cuda_backend("Storage", dev);
+    }
+  }
   const std::size_t rounded = (std::max<std::size_t>(nbytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
   data = std::aligned_alloc(kAlignment, rounded);
   if (!data) throw Error("Storage: out of host memory allocating " + std::to_string(nbytes) + " bytes");
@@ -46,7 +61,13 @@ Storage::Storage(std::size_t nbytes, Device dev) : bytes(nbytes), device(dev) {
   }
 }
 
-Storage::~Storage() { std::free(data); }
+Storage::~Storage() {
+  if (!device.is_cuda()) {
+    std::free(data);
+  } else if constexpr (cuda_backend::compiled) {
+    cuda_backend::deallocate(data, device.index);
+  }
+}
 
 const Shape& Tensor::shape() const { return impl_->shape; }
 
@@ -75,13 +96,18 @@ void Tensor::check_type(Dtype wanted) const {
 
 Tensor Tensor::to(Device dev) const {
   if (dev == device()) return *this;
-  detail::no_cuda_backend("Tensor::to", dev.is_cpu() ? device() : dev);
+  detail::check_device("Tensor::to", dev);
+  Tensor out = empty(shape(), options().device(dev));
+  copy_(out, *this);
+  return record(out, "to_device", {*this}, [src = device()](const Tensor& g, const std::vector<bool>&) {
+    return std::vector<Tensor>{g.to(src)};
+  });
 }
 
 Tensor Tensor::to(Dtype dt) const {
   if (dt == dtype()) return *this;
   Tensor out = empty(shape(), options().dtype(dt));
-  cpu::copy(*this, out);
+  copy_(out, *this);
   return record(out, "to_dtype", {*this}, [src = dtype()](const Tensor& g, const std::vector<bool>&) {
     return std::vector<Tensor>{g.to(src)};
   });
@@ -89,7 +115,7 @@ Tensor Tensor::to(Dtype dt) const {
 
 Tensor Tensor::clone() const {
   Tensor out = empty(shape(), options());
-  cpu::copy(*this, out);
+  copy_(out, *this);
   return record(out, "clone", {*this},
                 [](const Tensor& g, const std::vector<bool>&) { return std::vector<Tensor>{g}; });
 }
@@ -112,7 +138,7 @@ Tensor Tensor::slice_batch(std::int64_t begin, std::int64_t end) const {
   return record(view, "slice_batch", {*this},
                 [full_shape, begin, end](const Tensor& g, const std::vector<bool>&) {
                   Tensor gx = zeros(full_shape, g.options());
-                  cpu::copy(g, gx.slice_batch(begin, end));
+                  copy_(gx.slice_batch(begin, end), g);
                   return std::vector<Tensor>{gx};
                 });
 }
@@ -125,7 +151,7 @@ double Tensor::item() const {
 template <class T>
 std::vector<T> Tensor::to_vector() const {
   std::vector<T> out(static_cast<std::size_t>(numel()));
-  Tensor host = to(Device::cpu());
+  const Tensor host = detach().to(Device::cpu());
   visit_dtype(dtype(), [&](auto tag) {
     using S = decltype(tag);
     const S* x = host.data<S>();
@@ -195,6 +221,7 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t) {
 Tensor empty(const Shape& shape, TensorOptions opts) {
   for (auto d : shape)
     if (d < 0) throw Error("empty: negative dimension in shape " + shape_str(shape));
+  detail::check_device("empty", opts.device_);
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = std::make_shared<Storage>(static_cast<std::size_t>(shape_numel(shape)) * dtype_size(opts.dtype_),
                                             opts.device_);
@@ -206,7 +233,9 @@ Tensor empty(const Shape& shape, TensorOptions opts) {
 
 Tensor full(const Shape& shape, double value, TensorOptions opts) {
   Tensor t = empty(shape, opts);
-  cpu::fill(t, value);
+  if (t.device().is_cpu()) cpu::fill(t, value);
+  else if constexpr (cuda_backend::compiled) cuda_backend::fill(t, value);
+  else detail::no_cuda_backend("full", t.device());
   return t;
 }
 
@@ -216,19 +245,27 @@ Tensor scalar(double value, TensorOptions opts) { return full({}, value, opts); 
 
 Tensor arange(std::int64_t n, TensorOptions opts) {
   Tensor t = empty({n}, opts);
-  cpu::fill_arange(t);
+  if (t.device().is_cpu()) cpu::fill_arange(t);
+  else if constexpr (cuda_backend::compiled) cuda_backend::fill_arange(t);
+  else detail::no_cuda_backend("arange", t.device());
   return t;
 }
 
 Tensor uniform(const Shape& shape, double low, double high, TensorOptions opts) {
   Tensor t = empty(shape, opts);
-  cpu::fill_uniform(t, low, high, reserve_random(static_cast<std::uint64_t>(t.numel())));
+  const RandomState rs = reserve_random(static_cast<std::uint64_t>(t.numel()));
+  if (t.device().is_cpu()) cpu::fill_uniform(t, low, high, rs);
+  else if constexpr (cuda_backend::compiled) cuda_backend::fill_uniform(t, low, high, rs);
+  else detail::no_cuda_backend("uniform", t.device());
   return t;
 }
 
 Tensor normal(const Shape& shape, double mean, double stddev, TensorOptions opts) {
   Tensor t = empty(shape, opts);
-  cpu::fill_normal(t, mean, stddev, reserve_random(2 * static_cast<std::uint64_t>(t.numel())));
+  const RandomState rs = reserve_random(2 * static_cast<std::uint64_t>(t.numel()));
+  if (t.device().is_cpu()) cpu::fill_normal(t, mean, stddev, rs);
+  else if constexpr (cuda_backend::compiled) cuda_backend::fill_normal(t, mean, stddev, rs);
+  else detail::no_cuda_backend("normal", t.device());
   return t;
 }
 
@@ -238,11 +275,13 @@ Tensor from_vector(const std::vector<T>& values, const Shape& shape, TensorOptio
     throw Error("from_vector: " + std::to_string(values.size()) + " values do not fill shape " + shape_str(shape));
   const bool wants_grad = opts.requires_grad_;
   Tensor t = empty(shape, opts.requires_grad(false));
+  const Tensor host = t.device().is_cpu() ? t : empty(shape, TensorOptions().dtype(t.dtype()));
   visit_dtype(t.dtype(), [&](auto tag) {
     using D = decltype(tag);
-    D* y = t.data<D>();
+    D* y = host.data<D>();
     for (std::size_t i = 0; i < values.size(); ++i) y[i] = static_cast<D>(values[i]);
   });
+  if (!t.device().is_cpu()) copy_(t, host);
   t.set_requires_grad(wants_grad);
   return t;
 }

@@ -86,7 +86,7 @@ TEST_CASE("face crop halved by decimation takes each block's top-left pixel", "[
       for (int c = 0; c < 3; ++c) CHECK(face.at(y, x, c) == image.at(59 + 2 * y, 24 + 2 * x, c));
 }
 
-TEST_CASE("face crop refuses images that are not 178x218, naming the file", "[preprocess]") {
+TEST_CASE("face crop refuses images that are not 178x218 and names the file", "[preprocess]") {
   const nn::Image image = gradient(128, 128);
   try {
     preprocess(image, {CropMode::face_crop, 64, Halving::area_average}, "dir/000007.jpg");

@@ -105,7 +105,7 @@ Tensor flatten(const Tensor& x);
 Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim);
 
 // ---- in place (never recorded by autograd) ----
-// Copies src's values into dst's storage; same shape, dtypes may differ.
+// Copies src's values into dst's storage; same shape, dtypes and devices may differ.
 void copy_(const Tensor& dst, const Tensor& src);
 
 }  // namespace nn

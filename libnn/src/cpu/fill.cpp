@@ -31,7 +31,7 @@ void fill_uniform(const Tensor& out, double low, double high, RandomState rs) {
     T* y = out.data<T>();
     const T lo = static_cast<T>(low), span = static_cast<T>(high - low);
     parallel_for(out.numel(), [&](std::int64_t i) {
-      y[i] = lo + span * kernels::uniform_at<T>(rs.seed, rs.offset, static_cast<std::uint64_t>(i));
+      y[i] = kernels::uniform_between_at(lo, span, rs.seed, rs.offset, static_cast<std::uint64_t>(i));
     });
   });
 }
@@ -42,7 +42,7 @@ void fill_normal(const Tensor& out, double mean, double stddev, RandomState rs) 
     T* y = out.data<T>();
     const T m = static_cast<T>(mean), s = static_cast<T>(stddev);
     parallel_for(out.numel(), [&](std::int64_t i) {
-      y[i] = m + s * kernels::standard_normal_at<T>(rs.seed, rs.offset, static_cast<std::uint64_t>(i));
+      y[i] = kernels::normal_at(m, s, rs.seed, rs.offset, static_cast<std::uint64_t>(i));
     });
   });
 }

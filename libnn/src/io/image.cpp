@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <system_error>
 
 #include "io/pixel_range.hpp"
 #include "nn/error.hpp"

@@ -1,11 +1,29 @@
 #include "ops/checks.hpp"
 
+#include "cuda/backend.hpp"
+
 namespace nn::detail {
 
 void fail(const char* op, const std::string& message) { throw Error(std::string(op) + ": " + message); }
 
 void no_cuda_backend(const char* op, Device device) {
-  fail(op, "device " + device.str() + " requested but this libnn build has no CUDA backend");
+  if constexpr (cuda_backend::compiled)
+    fail(op, "has no CUDA implementation; move the tensors on " + device.str() + " to the CPU");
+  else
+    fail(op, "device " + device.str() + " requested but this libnn build has no CUDA backend");
+}
+
+void check_device(const char* op, Device device) {
+  if (device.is_cpu()) return;
+  if constexpr (cuda_backend::compiled) {
+    const int count = cuda_backend::device_count();
+    if (device.index >= count)
+      fail(op, "device " + device.str() + " requested but " +
+                   (count == 0 ? std::string("no CUDA device is visible")
+                               : std::to_string(count) + " CUDA device(s) are visible"));
+  } else {
+    no_cuda_backend(op, device);
+  }
 }
 
 void check_defined(const char* op, const Tensor& t, const char* what) {

@@ -8,7 +8,11 @@
 
 namespace nn::detail {
 
+// For an op without a CUDA implementation (or a build without CUDA) asked to
+// run on `device`.
 [[noreturn]] void no_cuda_backend(const char* op, Device device);
+// A CUDA device must exist in this build and on this machine; CPU always does.
+void check_device(const char* op, Device device);
 void check_defined(const char* op, const Tensor& t, const char* what);
 // Same dtype and device as `ref` (shapes are the op's own business).
 void check_compatible(const char* op, const Tensor& ref, const Tensor& t, const char* what);

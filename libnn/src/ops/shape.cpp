@@ -1,5 +1,6 @@
 // Dispatch seam for the ops that only change a tensor's shape.
 #include "cpu/fill.hpp"
+#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
@@ -37,9 +38,9 @@ void copy_(const Tensor& dst, const Tensor& src) {
   detail::check_defined("copy_", src, "src");
   if (dst.shape() != src.shape())
     detail::fail("copy_", "source " + shape_str(src.shape()) + " does not match destination " + shape_str(dst.shape()));
-  if (!dst.device().is_cpu() || !src.device().is_cpu())
-    detail::no_cuda_backend("copy_", dst.device().is_cpu() ? src.device() : dst.device());
-  cpu::copy(src, dst);
+  if (dst.device().is_cpu() && src.device().is_cpu()) cpu::copy(src, dst);
+  else if constexpr (cuda_backend::compiled) cuda_backend::copy(src, dst);
+  else detail::no_cuda_backend("copy_", dst.device().is_cpu() ? src.device() : dst.device());
 }
 
 }  // namespace nn

@@ -1,0 +1,19 @@
+#pragma once
+// The modes of acgan_celeba; each returns the process exit code and raises
+// nn::Error (one line naming the file or option) on bad input.
+#include "acgan_celeba/config.hpp"
+
+namespace acgan {
+
+// Trains per SPEC 2.1 into config.out: config.json, losses.csv, metrics.csv,
+// their plots, per-epoch sample sheets and checkpoints; --resume continues a
+// run exactly where its checkpoint stopped.
+int train_mode(const Config& config);
+// Prints the Keras-like tables of E, G and D.
+int summary_mode(const Config& config);
+// Writes <out>/generated.png: one row per --attr set, one column per z.
+int generate_mode(const Config& config);
+// Writes <out>/reconstructed.png: the --images above their reconstructions.
+int reconstruct_mode(const Config& config);
+
+}  // namespace acgan

@@ -1,0 +1,114 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "acgan_celeba/config.hpp"
+#include "acgan_celeba/trainer.hpp"
+
+using namespace acgan;
+
+namespace {
+
+std::vector<float> random_labels(std::int64_t rows) {
+  std::vector<float> labels;
+  const std::vector<float> u = nn::uniform({rows, kAttributes}, 0, 1).to_vector<float>();
+  for (float v : u) labels.push_back(v < 0.3f ? 1.0f : 0.0f);
+  return labels;
+}
+
+std::map<std::string, std::vector<float>> snapshot(const nn::Module& m) {
+  std::map<std::string, std::vector<float>> out;
+  for (const auto& [name, t] : m.state_dict()) out[name] = t.to_vector<float>();
+  return out;
+}
+
+Config tiny_config() {
+  Config c;
+  c.batch = 4;
+  return c;
+}
+
+// Mean BCE of probabilities p against one target t, by hand.
+double bce_by_hand(const std::vector<float>& p, const std::vector<float>& t) {
+  double sum = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const double q = std::clamp<double>(p[i], 1e-7, 1 - 1e-7);
+    sum += -(t[i] * std::log(q) + (1 - t[i]) * std::log(1 - q));
+  }
+  return sum / static_cast<double>(p.size());
+}
+
+}  // namespace
+
+TEST_CASE("the generator sub-step leaves D bitwise unchanged; the autoencoder sub-step changes only E and G",
+          "[acgan]") {
+  nn::manual_seed(11);
+  Trainer t(tiny_config(), nn::Device::cpu(), random_labels(16));
+  const nn::Tensor images = nn::uniform({4, 3, 64, 64}, -1, 1);
+  StepMetrics m;
+  const auto d_before = snapshot(t.discriminator);
+  const auto g_before = snapshot(t.generator);
+  t.generator_step(t.sample_attributes(4), t.sample_z(4), m);
+  CHECK(snapshot(t.discriminator) == d_before);
+  CHECK(snapshot(t.generator) != g_before);
+  for (const nn::Tensor& p : t.discriminator.parameters()) CHECK_FALSE(p.grad().defined());
+  CHECK(t.discriminator.parameters().front().requires_grad());  // unfrozen again
+
+  const auto e_mid = snapshot(t.encoder);
+  const auto g_mid = snapshot(t.generator);
+  const auto d_mid = snapshot(t.discriminator);
+  t.autoencoder_step(images, m);
+  CHECK(snapshot(t.discriminator) == d_mid);
+  CHECK(snapshot(t.encoder) != e_mid);
+  CHECK(snapshot(t.generator) != g_mid);
+  CHECK(std::isfinite(m.ae_loss));
+}
+
+TEST_CASE("label smoothing and attribute targets reach the losses as specified", "[acgan]") {
+  nn::manual_seed(12);
+  Trainer t(tiny_config(), nn::Device::cpu(), random_labels(16));
+  const nn::Tensor images = nn::uniform({2, 3, 64, 64}, -1, 1);
+  const nn::Tensor labels = nn::from_vector(random_labels(2), {2, kAttributes});
+  const nn::Tensor fake_y = t.sample_attributes(2);
+  const nn::Tensor z = t.sample_z(2);
+  nn::Tensor fakes;
+  std::vector<float> w_real, y_real, w_fake, y_fake;
+  {
+    nn::NoGradGuard no_grad;
+    fakes = t.generator.generate(fake_y, z);
+    const auto [wr, yr] = t.discriminator.judge(images);
+    const auto [wf, yf] = t.discriminator.judge(fakes);
+    w_real = wr.to_vector<float>(), y_real = yr.to_vector<float>();
+    w_fake = wf.to_vector<float>(), y_fake = yf.to_vector<float>();
+  }
+  StepMetrics m;
+  t.discriminator_step(images, labels, fakes, fake_y, m);
+  // Real w targets are 0.9 (one-sided smoothing), fake w targets 0; the y
+  // targets are the true attributes and the ones the fakes were made from.
+  CHECK(m.d_loss_w == Approx(bce_by_hand(w_real, {0.9f, 0.9f}) + bce_by_hand(w_fake, {0.0f, 0.0f})).epsilon(1e-5));
+  CHECK(m.d_loss_y ==
+        Approx(bce_by_hand(y_real, labels.to_vector<float>()) + bce_by_hand(y_fake, fake_y.to_vector<float>()))
+            .epsilon(1e-5));
+
+  // G's targets: w = g_target through D, y = the requested attributes.
+  std::vector<float> w_gen, y_gen;
+  {
+    nn::NoGradGuard no_grad;
+    const auto [wg, yg] = t.discriminator.judge(t.generator.generate(fake_y, z));
+    w_gen = wg.to_vector<float>(), y_gen = yg.to_vector<float>();
+  }
+  t.generator_step(fake_y, z, m);
+  CHECK(m.g_loss_w == Approx(bce_by_hand(w_gen, {0.9f, 0.9f})).epsilon(1e-5));
+  CHECK(m.g_loss_y == Approx(bce_by_hand(y_gen, fake_y.to_vector<float>())).epsilon(1e-5));
+}
+
+TEST_CASE("F1 and accuracy metrics follow their definitions", "[acgan]") {
+  const nn::Tensor pred = nn::from_vector<float>({0.9f, 0.8f, 0.1f, 0.2f, 0.1f, 0.1f}, {2, 3});
+  const nn::Tensor truth = nn::from_vector<float>({1, 0, 1, 0, 0, 0}, {2, 3});
+  // sample 1: tp 1, fp 1, fn 1 -> 0.5; sample 2: nothing predicted or true -> 1
+  CHECK(sample_f1(pred, truth) == Approx(0.75));
+  CHECK(w_accuracy(nn::from_vector<float>({0.7f, 0.4f}, {2, 1}), nn::from_vector<float>({0.2f, 0.6f}, {2, 1})) ==
+        Approx(0.5));
+}
