@@ -13,7 +13,7 @@ mode=${1:-}
 jobs=$(nproc)
 
 packages=(build-essential cmake ninja-build pkg-config catch2 libopenblas-dev libstb-dev
-          libbenchmark-dev python3-venv)
+          libbenchmark-dev python3-venv zlib1g-dev dataset-fashion-mnist)
 
 install_missing() {
   local missing=()
@@ -60,7 +60,8 @@ case "$mode" in
     configure_and_build "$root/build-sanitize" -DLIBNN_WITH_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DLIBNN_SANITIZE=address,undefined
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" -L "unit|gradcheck|data"
+      ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" -L "unit|gradcheck|data" \
+        -E "small CNN learns"
     echo "setup: whole suite took $(( $(date +%s) - start )) s"
     ;;
   *)

@@ -1,0 +1,37 @@
+// One full AE-AC-GAN training step (D on real and fake, G through the frozen
+// D, the autoencoder) at batch 64 on random data, reported as images/s.
+// bench/reference/acgan_step.py times the same step in PyTorch.
+#include <benchmark/benchmark.h>
+
+#include <nn/nn.hpp>
+
+#include "acgan_celeba/trainer.hpp"
+
+namespace {
+
+void acgan_step(benchmark::State& state, nn::Device device) {
+  if (device.is_cuda() && !nn::cuda_available()) {
+    state.SkipWithError("no CUDA device");
+    return;
+  }
+  const std::int64_t batch = state.range(0);
+  nn::manual_seed(1);
+  acgan::Config config;
+  config.batch = batch;
+  std::vector<float> labels;
+  for (float v : nn::uniform({1024, acgan::kAttributes}, 0, 1).to_vector<float>()) labels.push_back(v < 0.3f);
+  acgan::Trainer trainer(config, device, labels);
+  const nn::Tensor images = nn::uniform({batch, 3, acgan::kImageSize, acgan::kImageSize}, -1, 1).to(device);
+  const nn::Tensor attributes = trainer.sample_attributes(batch);
+  trainer.step(images, attributes);  // warm-up: first-touch allocations
+  for (auto _ : state) benchmark::DoNotOptimize(trainer.step(images, attributes).ae_loss);
+  state.counters["images/s"] =
+      benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+BENCHMARK_CAPTURE(acgan_step, cpu, nn::Device::cpu())->Arg(64)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(acgan_step, cuda, nn::Device::cuda(0))->Arg(64)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

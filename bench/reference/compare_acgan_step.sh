@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Times one AE-AC-GAN training step in libnn and in PyTorch back to back, in
+# one run, so their ratio is measured under the same machine load.
+# usage: bench/reference/compare_acgan_step.sh BUILD_DIR [cpu|cuda] [STEPS]
+set -euo pipefail
+build=${1:-build}
+device=${2:-cpu}
+steps=${3:-10}
+here=$(dirname "${BASH_SOURCE[0]}")
+"$build/bench/bench_acgan_step" --benchmark_filter="acgan_step/$device" --benchmark_min_time=1 \
+  --benchmark_repetitions=1
+/usr/bin/python3 "$here/acgan_step.py" --device "$device" --steps "$steps"
