@@ -47,8 +47,8 @@ configure_and_build() {
 case "$mode" in
   demo)
     install_missing
-    configure_and_build "$root/build" -DLIBNN_BUILD_TESTS=OFF
-    "$root/build/apps/spiral_demo/spiral_demo" --out "$root/out/spiral_demo"
+    configure_and_build "$root/build"
+    "$root/build/apps/acgan_celeba/acgan_celeba" --out "$root/out/acgan_celeba" "${@:2}"
     ;;
   test)
     install_missing
@@ -59,6 +59,7 @@ case "$mode" in
     echo "setup: sanitizer build (AddressSanitizer + UndefinedBehaviorSanitizer)"
     configure_and_build "$root/build-sanitize" -DLIBNN_WITH_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DLIBNN_SANITIZE=address,undefined
+    # The learnability test trains a CNN for minutes; the release suite runs it.
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" -L "unit|gradcheck|data" \
         -E "small CNN learns"

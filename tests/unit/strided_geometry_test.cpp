@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "geometry/strided.hpp"
+#include "nn/error.hpp"
 #include "support/naive.hpp"
 
 using namespace nn;
@@ -44,7 +45,7 @@ TEST_CASE("broadcast geometry merges dimensions that every operand allows", "[ge
 
 TEST_CASE("geometry with too many dimensions is refused", "[geometry]") {
   const Shape out{2, 3, 2, 3, 2, 3, 2, 3, 2};
-  Shape alternating{2, 1, 2, 1, 2, 1, 2, 1, 2};
+  const Shape alternating{2, 1, 2, 1, 2, 1, 2, 1, 2};
   CHECK_THROWS_AS(geometry::strided_indices("test", out, {geometry::broadcast_strides(alternating, out)}), Error);
 }
 

@@ -2,6 +2,7 @@
 // Everything of libnn in one include.
 #include "nn/autograd.hpp"
 #include "nn/checkpoint.hpp"
+#include "nn/cuda.hpp"
 #include "nn/data_loader.hpp"
 #include "nn/device.hpp"
 #include "nn/dtype.hpp"

@@ -68,6 +68,11 @@ void broadcast_to(const Tensor& x, const Tensor& out) {
     using T = decltype(tag);
     const T* in = x.data<T>();
     T* y = out.data<T>();
+    if (x.numel() == 1) {
+      const T v = in[0];
+      parallel_for(out.numel(), [&](std::int64_t i) { y[i] = v; });
+      return;
+    }
     const BroadcastIndex index(x.shape(), out.shape());
     parallel_for(out.numel(), [&](std::int64_t i) { y[i] = in[index(i)]; });
   });
