@@ -176,3 +176,12 @@ TEST_CASE("state dicts round trip and refuse mismatches", "[module][state]") {
   a.to(Dtype::f64);
   CHECK(a.parameters()[0].dtype() == Dtype::f64);
 }
+
+TEST_CASE("ConvTranspose2d same gives input * stride, also when the kernel is smaller than the stride",
+          "[module][conv]") {
+  for (const auto& [kernel, stride] : std::vector<std::pair<std::int64_t, std::int64_t>>{{4, 2}, {3, 2}, {5, 2}, {1, 2}, {2, 3}}) {
+    ConvTranspose2d up(ConvTranspose2dOptions(2, 3, kernel).stride(stride).padding(Padding::same()));
+    INFO("kernel " << kernel << " stride " << stride);
+    CHECK(up(zeros({1, 2, 5, 7})).shape() == Shape{1, 3, 5 * stride, 7 * stride});
+  }
+}

@@ -57,7 +57,10 @@ struct Padding2d {
 };
 // Keras `same` for a convolution: output = ceil(input / stride).
 Padding2d same_padding(Size2d input, Size2d kernel, Size2d stride);
-// Keras `same` for a transposed convolution: output = input * stride.
+// Keras `same` for a transposed convolution: the padding of a `same` conv on
+// the output size, max(kernel - stride, 0) split as above. The output is
+// input * stride when kernel >= stride; otherwise output_padding
+// stride - kernel is needed as well (ConvTranspose2d adds it).
 Padding2d same_padding_transposed(Size2d kernel, Size2d stride);
 // Output size along one axis of conv2d and conv_transpose2d.
 std::int64_t conv_output_size(std::int64_t in, std::int64_t k, std::int64_t stride,

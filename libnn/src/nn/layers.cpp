@@ -1,5 +1,6 @@
 #include "nn/nn/layers.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "nn/error.hpp"
@@ -85,8 +86,16 @@ ConvTranspose2d::ConvTranspose2d(ConvTranspose2dOptions o) : Module("ConvTranspo
 
 Tensor ConvTranspose2d::forward(const Tensor& x) {
   check_input("ConvTranspose2d", x, 4, options_.in_);
-  const Padding2d pads = options_.padding_.resolve_transposed(options_.kernel_, options_.stride_);
-  return conv_transpose2d(x, weight, bias, options_.stride_, pads, options_.output_padding_);
+  const ConvTranspose2dOptions& o = options_;
+  const Padding2d pads = o.padding_.resolve_transposed(o.kernel_, o.stride_);
+  // Keras' `same` promises output = input * stride; when the kernel is smaller
+  // than the stride no padding can be removed, so the shortfall is added back.
+  Size2d extra = o.output_padding_;
+  if (o.padding_.is_same()) {
+    extra.h += std::max<std::int64_t>(o.stride_.h - o.kernel_.h, 0);
+    extra.w += std::max<std::int64_t>(o.stride_.w - o.kernel_.w, 0);
+  }
+  return conv_transpose2d(x, weight, bias, o.stride_, pads, extra);
 }
 
 BatchNorm::BatchNorm(BatchNormOptions o, std::int64_t input_dims)

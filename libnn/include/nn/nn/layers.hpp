@@ -26,6 +26,7 @@ class Padding {
   // The pads for a ConvTranspose2d.
   Padding2d resolve_transposed(Size2d kernel, Size2d stride) const;
   std::string str() const;
+  bool is_same() const { return kind_ == Kind::same; }
 
  private:
   enum class Kind { valid, same, exact };
