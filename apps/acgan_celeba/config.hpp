@@ -14,7 +14,7 @@ struct Config {
   std::string out = "out/acgan_celeba";
   std::string device = "auto";   // auto | cpu | cuda | cuda:N
   std::uint64_t seed = 1;
-  int epochs = 3;
+  int epochs = 1;
   std::int64_t steps = 0;        // stop after this many steps in total (0: all epochs)
   std::int64_t batch = 32;
   double fraction = 1.0;         // of the training partition
