@@ -31,7 +31,7 @@ inline std::int64_t sum_to_chunks(std::int64_t reduced) {
 
 // out[o] = sum over r in [0, reduced) of x[kept(o) + summed(r)] for o in
 // [0, n_out). `partials` holds n_out * sum_to_chunks(reduced) doubles of
-// device scratch, or is null when that is 1.
+// device scratch (unused when that is 1).
 template <class T>
 void sum_to_cuda(const T* x, const StridedIndex& kept, std::int64_t n_out, const StridedIndex& summed,
                  std::int64_t reduced, double* partials, T* out, cudaStream_t stream);

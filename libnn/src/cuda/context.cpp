@@ -42,6 +42,13 @@ void log_device(int device) {
             << prop.minor << ", " << (prop.totalGlobalMem >> 20) << " MiB)\n";
 }
 
+// Undoes a partly created context; errors are moot, an exception is on its way.
+void destroy(const Context& ctx) noexcept {
+  if (ctx.cudnn) cudnnDestroy(ctx.cudnn);
+  if (ctx.cublas) cublasDestroy(ctx.cublas);
+  if (ctx.stream) cudaStreamDestroy(ctx.stream);
+}
+
 std::unique_ptr<Context> create_context(int device) {
   static std::once_flag versions_logged;
   std::call_once(versions_logged, log_versions);
@@ -49,11 +56,19 @@ std::unique_ptr<Context> create_context(int device) {
   log_device(device);
   auto ctx = std::make_unique<Context>();
   ctx->device = device;
-  NN_CUDA_CHECK(cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking));
-  NN_CUBLAS_CHECK(cublasCreate(&ctx->cublas));
-  NN_CUBLAS_CHECK(cublasSetStream(ctx->cublas, ctx->stream));
-  NN_CUDNN_CHECK(cudnnCreate(&ctx->cudnn));
-  NN_CUDNN_CHECK(cudnnSetStream(ctx->cudnn, ctx->stream));
+  try {
+    NN_CUDA_CHECK(cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking));
+    NN_CUBLAS_CHECK(cublasCreate(&ctx->cublas));
+    NN_CUBLAS_CHECK(cublasSetStream(ctx->cublas, ctx->stream));
+    // Exact FP32 by default (nn::set_tf32): TF32 tensor-core math is asked
+    // for per call by the ops that honour tf32_enabled(), never left on here.
+    NN_CUBLAS_CHECK(cublasSetMathMode(ctx->cublas, CUBLAS_DEFAULT_MATH));
+    NN_CUDNN_CHECK(cudnnCreate(&ctx->cudnn));
+    NN_CUDNN_CHECK(cudnnSetStream(ctx->cudnn, ctx->stream));
+  } catch (...) {
+    destroy(*ctx);
+    throw;
+  }
   return ctx;
 }
 

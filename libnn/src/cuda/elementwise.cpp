@@ -17,8 +17,9 @@ void binary(kernels::BinaryOp op, const Tensor& a, const Tensor& b, const Tensor
       kernels::binary_same_shape_cuda(op, a.data<T>(), b.data<T>(), out.data<T>(), out.numel(), scope.stream());
       return;
     }
-    const auto idx = strided_indices("binary", out.shape(),
-                                     {broadcast_strides(a.shape(), out.shape()), broadcast_strides(b.shape(), out.shape())});
+    const Shape& shape = out.shape();
+    const auto idx =
+        strided_indices("binary", shape, {broadcast_strides(a.shape(), shape), broadcast_strides(b.shape(), shape)});
     kernels::binary_strided_cuda(op, a.data<T>(), idx[0], b.data<T>(), idx[1], out.data<T>(), out.numel(),
                                  scope.stream());
   });

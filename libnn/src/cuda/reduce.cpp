@@ -23,11 +23,12 @@ void sum_to(const Tensor& x, const Tensor& out) {
   const DeviceScope scope(device);
   const geometry::SumToGeometry g = geometry::sum_to_geometry("sum_to", x.shape(), out.shape());
   const std::int64_t chunks = kernels::sum_to_chunks(g.reduced);
+  // One pass needs no scratch; the smallest block stands in for none.
   const std::size_t scratch = chunks > 1 ? static_cast<std::size_t>(out.numel() * chunks) * sizeof(double) : 0;
   const DeviceBuffer partials(scratch, device);
   visit_dtype(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    kernels::sum_to_cuda(x.data<T>(), g.kept, out.numel(), g.summed, g.reduced, chunks > 1 ? partials.as<double>() : nullptr,
+    kernels::sum_to_cuda(x.data<T>(), g.kept, out.numel(), g.summed, g.reduced, partials.as<double>(),
                          out.data<T>(), scope.stream());
   });
 }
