@@ -12,6 +12,8 @@
 #include <iterator>
 #include <nn/image.hpp>
 #include <nn/nn.hpp>
+
+#include "support/scratch_dir.hpp"
 #include <string>
 #include <vector>
 
@@ -21,21 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory under the system temp dir, removed with its contents.
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("libnn_image_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
+// Every scratch directory of this file carries its name.
+struct ScratchDir : nn::testing::ScratchDir {
+  ScratchDir() : nn::testing::ScratchDir("libnn_image_test") {}
 };
 
 std::vector<std::uint8_t> read_bytes(const std::string& path) {

@@ -11,6 +11,8 @@
 #include <iterator>
 #include <limits>
 #include <nn/nn.hpp>
+
+#include "support/scratch_dir.hpp"
 #include <string>
 #include <vector>
 
@@ -20,21 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory under the system temp dir, removed with its contents.
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("libnn_io_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
+// Every scratch directory of this file carries its name.
+struct ScratchDir : nn::testing::ScratchDir {
+  ScratchDir() : nn::testing::ScratchDir("libnn_io_test") {}
 };
 
 std::string read_bytes(const std::string& path) {
