@@ -212,6 +212,10 @@ TEMPLATE_TEST_CASE("conv2d forward and gradients match direct loops", "[conv]", 
       {{2, 2, 7, 9}, {3, 2, 2, 3}, {2, 3}, {0, 1, 2, 0}, true},
       {{4, 5, 5, 5}, {6, 5, 1, 1}, {1, 1}, {0, 0, 0, 0}, true},
       {{2, 1, 6, 6}, {2, 1, 3, 3}, {3, 3}, {0, 0, 0, 0}, false},
+      // Stride 1 with fewer output than input channels: lowered from the
+      // output side, also with padding beyond the kernel and none at all.
+      {{2, 5, 6, 9}, {2, 5, 3, 2}, {1, 1}, {2, 0, 1, 3}, true},
+      {{1, 4, 5, 5}, {3, 4, 2, 2}, {1, 1}, {0, 0, 0, 0}, false},
       // Big enough to split the batch into uneven chunks, and for one image
       // to fill the column buffer on its own.
       {{3, 24, 32, 32}, {2, 24, 8, 8}, {1, 1}, {3, 4, 3, 4}, true},

@@ -1,7 +1,10 @@
 #include "cpu/conv.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <memory>
+#include <vector>
 
 #include "cpu/gemm.hpp"
 #include "cpu/parallel.hpp"
@@ -9,13 +12,66 @@
 namespace nn::cpu {
 namespace {
 
-// Elements of the column matrix per chunk (16 MiB in f32). One image's
-// columns may exceed it; a chunk always holds at least one image.
-constexpr std::int64_t kColumnBudget = std::int64_t{1} << 22;
+// A convolution is lowered to a patch map: a linear map from an "expanded"
+// batch E [n, patch.channels, patch.in_h, patch.in_w] to a "plain" batch
+// F [n, plain_channels, patch.positions()],
+//   F = M . im2col(E),   M [plain_channels, patch.rows()],
+// with the adjoint E = col2im(M^T . F). The direct lowering has E = x,
+// F = y, M = w. A stride-1 convolution can also be written the other way
+// round (E = y, F = x, M = w with its taps flipped and its channel axes
+// swapped): its column matrix has out_channels*kh*kw rows instead of
+// in_channels*kh*kw, far less memory traffic when the convolution narrows
+// the channels (the generator's 8x8 output conv: 192 rows instead of 2048).
+struct PatchMap {
+  PatchGeometry patch;
+  std::int64_t plain_channels = 0;
 
-std::int64_t chunk_size(const ConvGeometry& g) {
-  const std::int64_t per_image = std::max<std::int64_t>(g.patch.rows() * g.patch.positions(), 1);
-  return std::clamp<std::int64_t>(kColumnBudget / per_image, 1, std::max<std::int64_t>(g.batch, 1));
+  std::int64_t expanded_size() const { return patch.image_size(); }
+  std::int64_t plain_size() const { return plain_channels * patch.positions(); }
+};
+
+bool lowers_swapped(const ConvGeometry& g) {
+  return g.patch.stride_h == 1 && g.patch.stride_w == 1 && g.out_channels < g.patch.channels;
+}
+
+PatchMap direct_map(const ConvGeometry& g) { return {g.patch, g.out_channels}; }
+
+// The stride-1 convolution seen from its output: entry (o, tap) of the column
+// matrix of y at input position p is y[o, p - tap + pad], which is im2col of
+// y with the kernel flipped and padding kernel - 1 - pad.
+PatchMap swapped_map(const ConvGeometry& g) {
+  const PatchGeometry& p = g.patch;
+  PatchGeometry s;
+  s.channels = g.out_channels;
+  s.in_h = p.out_h;
+  s.in_w = p.out_w;
+  s.out_h = p.in_h;
+  s.out_w = p.in_w;
+  s.kernel_h = p.kernel_h;
+  s.kernel_w = p.kernel_w;
+  s.pad_top = p.kernel_h - 1 - p.pad_top;
+  s.pad_left = p.kernel_w - 1 - p.pad_left;
+  return {s, p.channels};
+}
+
+// Between w [O, C, kh, kw] and the swapped map's M [C, O*kh*kw] with flipped
+// taps: M[c, (o, i, j)] = w[o, c, kh-1-i, kw-1-j].
+template <class T>
+void swap_weight(const T* w, const ConvGeometry& g, T* m) {
+  const std::int64_t kh = g.patch.kernel_h, kw = g.patch.kernel_w, taps = kh * kw;
+  const std::int64_t in_c = g.patch.channels, row = g.out_channels * taps;
+  for (std::int64_t o = 0; o < g.out_channels; ++o)
+    for (std::int64_t c = 0; c < in_c; ++c)
+      for (std::int64_t t = 0; t < taps; ++t) m[c * row + o * taps + (taps - 1 - t)] = w[(o * in_c + c) * taps + t];
+}
+
+template <class T>
+void unswap_weight(const T* m, const ConvGeometry& g, T* w) {
+  const std::int64_t kh = g.patch.kernel_h, kw = g.patch.kernel_w, taps = kh * kw;
+  const std::int64_t in_c = g.patch.channels, row = g.out_channels * taps;
+  for (std::int64_t o = 0; o < g.out_channels; ++o)
+    for (std::int64_t c = 0; c < in_c; ++c)
+      for (std::int64_t t = 0; t < taps; ++t) w[(o * in_c + c) * taps + t] = m[c * row + o * taps + (taps - 1 - t)];
 }
 
 template <class T>
@@ -23,90 +79,170 @@ std::unique_ptr<T[]> buffer(std::int64_t n) {
   return std::make_unique_for_overwrite<T[]>(static_cast<std::size_t>(n));
 }
 
+// Elements of one thread's column matrix per chunk (2 MiB in f32), so a chunk
+// is still in cache between the GEMM and im2col/col2im. One image's columns
+// may exceed it; a chunk always holds at least one image.
+constexpr std::int64_t kColumnBudget = std::int64_t{1} << 19;
+
+std::int64_t chunk_size(const PatchMap& map, std::int64_t batch) {
+  const std::int64_t per_image = std::max<std::int64_t>(map.patch.rows() * map.patch.positions(), 1);
+  return std::clamp<std::int64_t>(kColumnBudget / per_image, 1, std::max<std::int64_t>(batch, 1));
+}
+
+// Calls body(first, count, thread) for one share of the batch per thread.
+// Each thread works through its images alone (serial im2col, GEMM, col2im on
+// its own buffers); a batch smaller than the team runs on the caller's
+// thread, where those steps parallelise internally.
+template <class Body>
+int over_batch(std::int64_t batch, Body&& body) {
+  const int threads = static_cast<int>(std::min<std::int64_t>(omp_get_max_threads(), batch));
+  if (threads <= 1) {
+    body(std::int64_t{0}, batch, 0);
+    return 1;
+  }
+#pragma omp parallel num_threads(threads)
+  {
+    const int t = omp_get_thread_num();
+    const std::int64_t first = batch * t / threads, last = batch * (t + 1) / threads;
+    body(first, last - first, t);
+  }
+  return threads;
+}
+
 // Between the image layout [count, rows, P] and the GEMM layout
 // [rows, count*P] (image b in columns [b*P, (b+1)*P)).
 template <class T>
 void images_to_gemm(const T* images, std::int64_t count, std::int64_t rows, std::int64_t positions, T* out) {
   const std::int64_t ld = count * positions;
-#pragma omp parallel for schedule(static) if (count * rows * positions >= kParallelGrain)
-  for (std::int64_t t = 0; t < rows * count; ++t) {
-    const std::int64_t r = t / count, b = t % count;
-    const T* src = images + (b * rows + r) * positions;
-    std::copy(src, src + positions, out + r * ld + b * positions);
-  }
+  for (std::int64_t r = 0; r < rows; ++r)
+    for (std::int64_t b = 0; b < count; ++b) {
+      const T* src = images + (b * rows + r) * positions;
+      std::copy(src, src + positions, out + r * ld + b * positions);
+    }
 }
 
 template <class T>
 void gemm_to_images(const T* in, std::int64_t count, std::int64_t rows, std::int64_t positions, T* images) {
   const std::int64_t ld = count * positions;
-#pragma omp parallel for schedule(static) if (count * rows * positions >= kParallelGrain)
-  for (std::int64_t t = 0; t < rows * count; ++t) {
-    const std::int64_t r = t / count, b = t % count;
-    const T* src = in + r * ld + b * positions;
-    std::copy(src, src + positions, images + (b * rows + r) * positions);
+  for (std::int64_t r = 0; r < rows; ++r)
+    for (std::int64_t b = 0; b < count; ++b) {
+      const T* src = in + r * ld + b * positions;
+      std::copy(src, src + positions, images + (b * rows + r) * positions);
+    }
+}
+
+// One thread's buffers for chunks of up to `chunk` images.
+template <class T>
+struct Scratch {
+  Scratch(const PatchMap& map, std::int64_t chunk)
+      : columns(buffer<T>(map.patch.rows() * chunk * map.patch.positions())),
+        packed(buffer<T>(chunk > 1 ? map.plain_size() * chunk : 0)) {}
+  std::unique_ptr<T[]> columns, packed;
+};
+
+// Walks [first, first + count) in chunks: fn(n0, images, width, scratch).
+template <class T, class Fn>
+void over_chunks(const PatchMap& map, std::int64_t batch, std::int64_t first, std::int64_t count, Fn&& fn) {
+  if (count <= 0) return;
+  const std::int64_t chunk = chunk_size(map, batch);
+  Scratch<T> scratch(map, std::min(chunk, count));
+  for (std::int64_t n0 = first; n0 < first + count; n0 += chunk) {
+    const std::int64_t images = std::min(chunk, first + count - n0);
+    fn(n0, images, images * map.patch.positions(), scratch);
   }
 }
 
-// Sizes shared by the three passes.
-struct Dims {
-  std::int64_t rows, positions, out_channels, image, output, chunk;
-  explicit Dims(const ConvGeometry& g)
-      : rows(g.patch.rows()),
-        positions(g.patch.positions()),
-        out_channels(g.out_channels),
-        image(g.patch.image_size()),
-        output(g.out_channels * g.patch.positions()),
-        chunk(chunk_size(g)) {}
-};
+// plain = M . im2col(expanded), overwriting plain.
+template <class T>
+void apply(const PatchMap& map, std::int64_t batch, const T* m, const T* expanded, T* plain) {
+  const std::int64_t rows = map.patch.rows(), channels = map.plain_channels, positions = map.patch.positions();
+  over_batch(batch, [&](std::int64_t first, std::int64_t count, int) {
+    over_chunks<T>(map, batch, first, count, [&](std::int64_t n0, std::int64_t images, std::int64_t width,
+                                                 Scratch<T>& s) {
+      im2col(expanded + n0 * map.expanded_size(), images, map.patch, s.columns.get());
+      // A single image's product already has the plain layout.
+      T* target = images == 1 ? plain + n0 * map.plain_size() : s.packed.get();
+      gemm(false, false, channels, width, rows, T(1), m, rows, s.columns.get(), width, T(0), target, width);
+      if (images > 1) gemm_to_images(s.packed.get(), images, channels, positions, plain + n0 * map.plain_size());
+    });
+  });
+}
+
+// expanded = col2im(M^T . plain), overwriting expanded.
+template <class T>
+void apply_adjoint(const PatchMap& map, std::int64_t batch, const T* m, const T* plain, T* expanded) {
+  const std::int64_t rows = map.patch.rows(), channels = map.plain_channels, positions = map.patch.positions();
+  over_batch(batch, [&](std::int64_t first, std::int64_t count, int) {
+    over_chunks<T>(map, batch, first, count, [&](std::int64_t n0, std::int64_t images, std::int64_t width,
+                                                 Scratch<T>& s) {
+      const T* src = plain + n0 * map.plain_size();
+      if (images > 1) {
+        images_to_gemm(src, images, channels, positions, s.packed.get());
+        src = s.packed.get();
+      }
+      gemm(true, false, rows, width, channels, T(1), m, rows, src, width, T(0), s.columns.get(), width);
+      col2im(s.columns.get(), images, map.patch, expanded + n0 * map.expanded_size());
+    });
+  });
+}
+
+// grad_m = sum over the batch of plain . im2col(expanded)^T, overwriting
+// grad_m. Each thread sums its share into its own matrix; the shares are
+// added in thread order, so the result does not depend on timing.
+template <class T>
+void matrix_gradient(const PatchMap& map, std::int64_t batch, const T* expanded, const T* plain, T* grad_m) {
+  const std::int64_t rows = map.patch.rows(), channels = map.plain_channels, positions = map.patch.positions();
+  const std::int64_t size = channels * rows;
+  std::vector<std::unique_ptr<T[]>> partial(static_cast<std::size_t>(omp_get_max_threads()));
+  const int threads = over_batch(batch, [&](std::int64_t first, std::int64_t count, int thread) {
+    T* target = grad_m;
+    if (thread > 0) {
+      partial[static_cast<std::size_t>(thread)] = buffer<T>(size);
+      target = partial[static_cast<std::size_t>(thread)].get();
+    }
+    std::fill(target, target + size, T(0));
+    over_chunks<T>(map, batch, first, count, [&](std::int64_t n0, std::int64_t images, std::int64_t width,
+                                                 Scratch<T>& s) {
+      im2col(expanded + n0 * map.expanded_size(), images, map.patch, s.columns.get());
+      const T* src = plain + n0 * map.plain_size();
+      if (images > 1) {
+        images_to_gemm(src, images, channels, positions, s.packed.get());
+        src = s.packed.get();
+      }
+      gemm(false, true, channels, rows, width, T(1), src, width, s.columns.get(), width, T(1), target, rows);
+    });
+  });
+  for (int t = 1; t < threads; ++t) {
+    const T* p = partial[static_cast<std::size_t>(t)].get();
+    for (std::int64_t i = 0; i < size; ++i) grad_m[i] += p[i];
+  }
+}
 
 template <class T>
 void forward_typed(const T* x, const T* w, const ConvGeometry& g, T* y) {
-  const Dims d(g);
-  auto columns = buffer<T>(d.rows * d.chunk * d.positions);
-  auto product = buffer<T>(d.chunk > 1 ? d.output * d.chunk : 0);
-  for (std::int64_t n0 = 0; n0 < g.batch; n0 += d.chunk) {
-    const std::int64_t count = std::min(d.chunk, g.batch - n0), width = count * d.positions;
-    im2col(x + n0 * d.image, count, g.patch, columns.get());
-    // A single image's product already has the output layout.
-    T* target = count == 1 ? y + n0 * d.output : product.get();
-    gemm(false, false, d.out_channels, width, d.rows, T(1), w, d.rows, columns.get(), width, T(0), target, width);
-    if (count > 1) gemm_to_images(product.get(), count, d.out_channels, d.positions, y + n0 * d.output);
-  }
+  if (!lowers_swapped(g)) return apply(direct_map(g), g.batch, w, x, y);
+  const PatchMap map = swapped_map(g);
+  auto m = buffer<T>(map.plain_channels * map.patch.rows());
+  swap_weight(w, g, m.get());
+  apply_adjoint(map, g.batch, m.get(), x, y);
 }
 
 template <class T>
 void backward_data_typed(const T* grad_y, const T* w, const ConvGeometry& g, T* grad_x) {
-  const Dims d(g);
-  auto columns = buffer<T>(d.rows * d.chunk * d.positions);
-  auto packed = buffer<T>(d.chunk > 1 ? d.output * d.chunk : 0);
-  for (std::int64_t n0 = 0; n0 < g.batch; n0 += d.chunk) {
-    const std::int64_t count = std::min(d.chunk, g.batch - n0), width = count * d.positions;
-    const T* gy = grad_y + n0 * d.output;
-    if (count > 1) {
-      images_to_gemm(gy, count, d.out_channels, d.positions, packed.get());
-      gy = packed.get();
-    }
-    gemm(true, false, d.rows, width, d.out_channels, T(1), w, d.rows, gy, width, T(0), columns.get(), width);
-    col2im(columns.get(), count, g.patch, grad_x + n0 * d.image);
-  }
+  if (!lowers_swapped(g)) return apply_adjoint(direct_map(g), g.batch, w, grad_y, grad_x);
+  const PatchMap map = swapped_map(g);
+  auto m = buffer<T>(map.plain_channels * map.patch.rows());
+  swap_weight(w, g, m.get());
+  apply(map, g.batch, m.get(), grad_y, grad_x);
 }
 
 template <class T>
 void backward_weight_typed(const T* x, const T* grad_y, const ConvGeometry& g, T* grad_w) {
-  const Dims d(g);
-  std::fill(grad_w, grad_w + d.out_channels * d.rows, T(0));
-  auto columns = buffer<T>(d.rows * d.chunk * d.positions);
-  auto packed = buffer<T>(d.chunk > 1 ? d.output * d.chunk : 0);
-  for (std::int64_t n0 = 0; n0 < g.batch; n0 += d.chunk) {
-    const std::int64_t count = std::min(d.chunk, g.batch - n0), width = count * d.positions;
-    im2col(x + n0 * d.image, count, g.patch, columns.get());
-    const T* gy = grad_y + n0 * d.output;
-    if (count > 1) {
-      images_to_gemm(gy, count, d.out_channels, d.positions, packed.get());
-      gy = packed.get();
-    }
-    gemm(false, true, d.out_channels, d.rows, width, T(1), gy, width, columns.get(), width, T(1), grad_w, d.rows);
-  }
+  if (!lowers_swapped(g)) return matrix_gradient(direct_map(g), g.batch, x, grad_y, grad_w);
+  const PatchMap map = swapped_map(g);
+  auto grad_m = buffer<T>(map.plain_channels * map.patch.rows());
+  matrix_gradient(map, g.batch, grad_y, x, grad_m.get());
+  unswap_weight(grad_m.get(), g, grad_w);
 }
 
 }  // namespace

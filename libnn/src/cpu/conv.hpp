@@ -1,7 +1,9 @@
 #pragma once
-// 2-d convolution on the CPU as im2col + BLAS GEMM. The batch is processed in
-// chunks whose column matrix stays under a fixed budget, so memory does not
-// grow with the batch and small feature maps still make wide GEMMs.
+// 2-d convolution on the CPU as im2col + BLAS GEMM. Each thread takes a share
+// of the batch and walks it in chunks whose column matrix stays in cache, so
+// memory does not grow with the batch and small feature maps still make wide
+// GEMMs. Stride-1 convolutions that narrow the channels are lowered from the
+// output side (see conv.cpp).
 #include "cpu/im2col.hpp"
 #include "nn/tensor.hpp"
 
