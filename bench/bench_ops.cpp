@@ -10,9 +10,9 @@
 // backward counts the input and weight gradients, twice the forward), bytes/s
 // for the memory-bound ops (each input read once, each output written once).
 //
-// Timing is wall clock (UseRealTime). On CUDA each iteration ends with
-// nn::cuda::synchronize(), so it spans an idle GPU to the op's completion:
-// host launch cost plus GPU time, plus the few microseconds of the sync.
+// Timing: wall clock on the CPU (UseRealTime); on CUDA the GPU time between
+// two nn::cuda::Events recorded on libnn's stream around each run
+// (UseManualTime), which includes any wait for the host's launches.
 #include <benchmark/benchmark.h>
 
 #include <functional>
@@ -60,8 +60,20 @@ double bytes_of(const Where& where, const Shape& shape) {
   return static_cast<double>(nn::shape_numel(shape) * static_cast<std::int64_t>(nn::dtype_size(where.dtype)));
 }
 
-void finish(Device device) {
-  if (device.is_cuda()) nn::cuda::synchronize();
+// Runs `run` once per benchmark iteration and times it (see the header).
+template <class Run>
+void timed_loop(benchmark::State& state, Device device, Run&& run) {
+  if (device.is_cpu()) {
+    for (auto _ : state) run();
+    return;
+  }
+  nn::cuda::Event start(device.index), stop(device.index);
+  for (auto _ : state) {
+    start.record();
+    run();
+    stop.record();
+    state.SetIterationTime(stop.elapsed_ms_since(start) / 1000.0);
+  }
 }
 
 void report(benchmark::State& state, const Work& work) {
@@ -72,12 +84,7 @@ void report(benchmark::State& state, const Work& work) {
 
 void time_forward(benchmark::State& state, const Case& c, Device device) {
   benchmark::DoNotOptimize(c.run().raw_data());  // warm-up: allocations, library plans
-  finish(device);
-  for (auto _ : state) {
-    const Tensor y = c.run();
-    finish(device);
-    benchmark::DoNotOptimize(y.raw_data());
-  }
+  timed_loop(state, device, [&] { benchmark::DoNotOptimize(c.run().raw_data()); });
   report(state, c.forward);
 }
 
@@ -90,11 +97,7 @@ void time_backward(benchmark::State& state, const Case& c, const Where& where) {
     y.backward(grad, /*retain_graph=*/true);
   };
   backward();
-  finish(where.device);
-  for (auto _ : state) {
-    backward();
-    finish(where.device);
-  }
+  timed_loop(state, where.device, backward);
   report(state, c.backward);
 }
 
@@ -280,7 +283,11 @@ void register_all(Device device) {
         added.push_back(benchmark::RegisterBenchmark(
             (spec.name + "/bwd" + suffix).c_str(),
             [make, where](benchmark::State& state) { time_backward(state, make(where), where); }));
-      for (benchmark::internal::Benchmark* b : added) b->UseRealTime()->Unit(benchmark::kMicrosecond);
+      for (benchmark::internal::Benchmark* b : added) {
+        if (device.is_cpu()) b->UseRealTime();
+        else b->UseManualTime();
+        b->Unit(benchmark::kMicrosecond);
+      }
     }
   }
 }

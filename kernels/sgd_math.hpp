@@ -1,6 +1,6 @@
 #pragma once
 // SGD's per-element update (PyTorch's formulation, no dampening), shared by the
-// CPU loop and a future CUDA kernel:
+// CPU loop and the CUDA fused kernel:
 //   buf = momentum * buf + g;  p -= lr * (nesterov ? g + momentum * buf : buf)
 // and without momentum simply p -= lr * g.
 #include "common.hpp"

@@ -107,7 +107,8 @@ int summary_mode(const Config& config) {
 
 int train_mode(const Config& config) {
   const nn::Device device = pick_device(config.device);
-  std::cout << "acgan_celeba: device " << device.str() << ", dtype f32, TF32 " << (config.tf32 ? "on" : "off")
+  nn::set_tf32(config.tf32);
+  std::cout << "acgan_celeba: device " << device.str() << ", dtype f32, TF32 " << (nn::tf32_enabled() ? "on" : "off")
             << ", preset " << config.preset << ", batch " << config.batch << ", lr " << config.lr << "\n";
   std::filesystem::create_directories(config.out);
   std::ofstream(config.out + "/config.json") << to_json(config);

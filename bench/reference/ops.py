@@ -247,8 +247,10 @@ def main():
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    # libnn's defaults: the fastest cuDNN algorithm, found once per shape, and exact FP32.
+    # libnn's defaults: the fastest deterministic cuDNN algorithm, found once
+    # per shape, and exact FP32.
     torch.backends.cudnn.benchmark = True
+    torch.backends.cudnn.deterministic = True
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
     torch.manual_seed(1)

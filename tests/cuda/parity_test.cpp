@@ -2,33 +2,13 @@
 // shapes than the typed tests, so that every kernel runs many blocks.
 #include <catch2/catch.hpp>
 
-#include <cmath>
 #include <utility>
 
-#include <nn/nn.hpp>
+#include "parity.hpp"
 
 using namespace nn;
+using namespace nn::testing;
 using Catch::Matchers::Contains;
-
-namespace {
-
-const Device kCuda = Device::cuda(0);
-
-// |cuda - cpu| <= atol + rtol * |cpu| elementwise.
-void check_parity(const Tensor& on_cuda, const Tensor& on_cpu, double atol, double rtol) {
-  REQUIRE(on_cuda.device() == kCuda);
-  REQUIRE(on_cuda.shape() == on_cpu.shape());
-  const std::vector<double> got = on_cuda.to_vector<double>(), want = on_cpu.to_vector<double>();
-  std::size_t bad = 0;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    if (!(std::abs(got[i] - want[i]) <= atol + rtol * std::abs(want[i]))) {
-      if (bad++ < 5) UNSCOPED_INFO("element " << i << ": cuda " << got[i] << ", cpu " << want[i]);
-    }
-  }
-  CHECK(bad == 0);
-}
-
-}  // namespace
 
 TEMPLATE_TEST_CASE("CUDA elementwise ops match the CPU", "[cuda][parity]", float, double) {
   manual_seed(41);

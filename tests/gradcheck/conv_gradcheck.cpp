@@ -47,6 +47,8 @@ TEST_CASE("gradcheck conv2d", "[gradcheck][conv]") {
       {{2, 2, 4, 5}, {2, 2, 2, 2}, {1, 1}, {0, 1, 0, 1}, true, {}},
       {{2, 1, 5, 7}, {2, 1, 2, 3}, {2, 1}, {0, 1, 1, 0}, true, {}},
       {{1, 3, 7, 6}, {2, 3, 3, 3}, {2, 2}, {0, 0, 0, 0}, false, {}},
+      // Stride 1, fewer output than input channels (the output-side lowering).
+      {{2, 3, 5, 4}, {1, 3, 3, 2}, {1, 1}, {1, 2, 0, 1}, true, {}},
   };
   for (const ConvCase& c : cases) {
     INFO(describe(c));

@@ -19,16 +19,47 @@ struct PoisonScope {
   ~PoisonScope() { set_poison_allocations(false); }
 };
 
+// The tensors f runs on: the inputs themselves on the CPU, otherwise copies on
+// `device` that are leaves of their own and require grad where the input does.
+std::vector<Tensor> inputs_on(const std::vector<Tensor>& inputs, Device device) {
+  if (device.is_cpu()) return inputs;
+  std::vector<Tensor> moved;
+  for (const Tensor& t : inputs) {
+    Tensor copy = t.detach().to(device);
+    copy.set_requires_grad(t.requires_grad());
+    moved.push_back(copy);
+  }
+  return moved;
+}
+
+// Element e of a CPU input and of the tensor f reads it (the input itself, or
+// its copy on a device, refreshed after every change).
+class Perturbation {
+ public:
+  Perturbation(const Tensor& host, const Tensor& evaluated) : host_(host), evaluated_(evaluated) {}
+  double get(std::int64_t e) const { return host_.data<double>()[e]; }
+  void set(std::int64_t e, double value) const {
+    host_.data<double>()[e] = value;
+    if (!evaluated_.device().is_cpu()) copy_(evaluated_, host_);
+  }
+
+ private:
+  Tensor host_, evaluated_;
+};
+
 }  // namespace
 
-void gradcheck(const TensorFn& f, const std::vector<Tensor>& inputs, GradcheckOptions options) {
+void gradcheck(const TensorFn& f, const std::vector<Tensor>& host_inputs, GradcheckOptions options) {
+  INFO("gradcheck on " << options.device.str());
   PoisonScope poison;
   std::vector<std::size_t> checked;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    REQUIRE(inputs[i].dtype() == Dtype::f64);
-    if (inputs[i].requires_grad()) checked.push_back(i);
+  for (std::size_t i = 0; i < host_inputs.size(); ++i) {
+    REQUIRE(host_inputs[i].dtype() == Dtype::f64);
+    REQUIRE(host_inputs[i].device().is_cpu());
+    if (host_inputs[i].requires_grad()) checked.push_back(i);
   }
   REQUIRE(!checked.empty());
+  const std::vector<Tensor> inputs = inputs_on(host_inputs, options.device);
 
   Tensor reference;
   {
@@ -59,15 +90,15 @@ void gradcheck(const TensorFn& f, const std::vector<Tensor>& inputs, GradcheckOp
   NoGradGuard no_grad;
   for (std::size_t c = 0; c < checked.size(); ++c) {
     const Tensor& x = inputs[checked[c]];
-    double* data = x.data<double>();
+    const Perturbation element(host_inputs[checked[c]], x);
     const std::int64_t n = x.numel();
     for (std::int64_t e = 0; e < n; ++e) {
-      const double saved = data[e];
-      data[e] = saved + options.eps;
+      const double saved = element.get(e);
+      element.set(e, saved + options.eps);
       const std::vector<double> plus = run(f, inputs, options.seed).to_vector<double>();
-      data[e] = saved - options.eps;
+      element.set(e, saved - options.eps);
       const std::vector<double> minus = run(f, inputs, options.seed).to_vector<double>();
-      data[e] = saved;
+      element.set(e, saved);
       for (std::int64_t j = 0; j < outputs; ++j) {
         const double numeric = (plus[static_cast<std::size_t>(j)] - minus[static_cast<std::size_t>(j)]) /
                                (2 * options.eps);

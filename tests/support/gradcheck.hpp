@@ -6,6 +6,10 @@
 // Backward must accumulate: each checked input's gradient is pre-filled with
 // a sentinel that has to survive, and every allocation is poisoned with NaN
 // so unwritten outputs show.
+//
+// The inputs are CPU f64 tensors. With a CUDA `device` in the options, f runs
+// on copies of them on that device (new leaves with the same requires_grad),
+// and the numeric derivatives perturb those copies.
 #include <functional>
 #include <vector>
 
@@ -18,6 +22,7 @@ struct GradcheckOptions {
   double atol = 1e-5;
   double rtol = 1e-3;
   std::uint64_t seed = 1234;
+  Device device = Device::cpu();
 };
 
 using TensorFn = std::function<Tensor(const std::vector<Tensor>&)>;

@@ -15,6 +15,7 @@ TEST_CASE("the CUDA API answers without a device", "[cuda_api]") {
   CHECK_THROWS_WITH(cuda::memory_stats(0), Contains("memory_stats") && Contains("cuda:0"));
   CHECK_NOTHROW(cuda::empty_cache());
   CHECK_NOTHROW(cuda::synchronize());
+  CHECK_THROWS_WITH(cuda::Event(0), Contains("cuda::Event") && Contains("cuda:0"));
   CHECK_THROWS_WITH(ones({2}).to(Device::cuda(1)), Contains("Tensor::to") && Contains("cuda:1"));
   CHECK_THROWS_WITH(from_vector<float>({1}, {1}, TensorOptions().device(Device::cuda(0))), Contains("cuda:0"));
 }
@@ -25,6 +26,14 @@ TEST_CASE("TF32 is off by default and can be switched", "[cuda_api]") {
   CHECK(tf32_enabled());
   set_tf32(false);
   CHECK_FALSE(tf32_enabled());
+}
+
+TEST_CASE("deterministic algorithms are on by default and can be switched", "[cuda_api]") {
+  CHECK(deterministic());
+  set_deterministic(false);
+  CHECK_FALSE(deterministic());
+  set_deterministic(true);
+  CHECK(deterministic());
 }
 
 TEST_CASE("CudaError names the call, the status, the place and the device", "[cuda_api]") {

@@ -1,8 +1,9 @@
 #pragma once
 // The CUDA side of libnn that a user may touch directly: devices, the caching
-// allocator's statistics and cache, stream synchronisation and the TF32
-// policy. Every function works in a build without CUDA: there are no devices,
-// empty_cache() and synchronize() do nothing and memory_stats() throws.
+// allocator's statistics and cache, stream synchronisation, the TF32 policy
+// and deterministic algorithms. Every function works in a build without CUDA:
+// there are no devices, empty_cache() and synchronize() do nothing and
+// memory_stats() throws.
 #include <cstddef>
 #include <cstdint>
 
@@ -12,6 +13,12 @@ namespace nn {
 // cuDNN). Off by default, so f32 results are exact FP32 as on the CPU.
 void set_tf32(bool enabled);
 bool tf32_enabled();
+
+// Deterministic cuDNN convolution algorithms only, so that repeated runs give
+// bitwise identical results. On by default; set_deterministic(false) lets the
+// fastest algorithm be chosen, some of which accumulate with atomics.
+void set_deterministic(bool enabled);
+bool deterministic();
 
 namespace cuda {
 
@@ -40,6 +47,26 @@ MemoryStats memory_stats(int device = 0);
 void empty_cache();
 // Waits until all work queued by libnn on every device has finished.
 void synchronize();
+
+// A CUDA event on libnn's stream of one device, for timing GPU work without
+// waiting for the GPU in between: record() marks the point that all work
+// queued on the device so far must pass. nn::Error if there is no such device.
+class Event {
+ public:
+  explicit Event(int device = 0);
+  ~Event();
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
+
+  void record();
+  // GPU milliseconds from `start` to this event (both recorded); waits until
+  // this event has passed.
+  double elapsed_ms_since(const Event& start) const;
+
+ private:
+  int device_;
+  void* handle_;
+};
 
 }  // namespace cuda
 }  // namespace nn

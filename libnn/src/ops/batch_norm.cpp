@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cpu/batch_norm.hpp"
+#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
@@ -38,15 +39,42 @@ void check_args(const Tensor& x, const Tensor& weight, const Tensor& bias, const
     detail::fail(kOp, "inference needs running_mean and running_var (input " + shape_str(x.shape()) + ")");
 }
 
+// y and the statistics it was normalised with (mean and invstd), on x's device.
+void forward(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+             const Tensor& running_var, bool training, double momentum, double eps, const Tensor& mean,
+             const Tensor& invstd, const Tensor& y) {
+  if (x.device().is_cpu()) {
+    if (training)
+      cpu::batch_norm_batch_stats(x, eps, momentum, running_mean, running_var, mean, invstd);
+    else
+      cpu::batch_norm_running_stats(running_mean, running_var, eps, mean, invstd);
+    cpu::batch_norm_apply(x, mean, invstd, weight, bias, y);
+  } else if constexpr (cuda_backend::compiled) {
+    if (training) {
+      cuda_backend::batch_norm_training(x, weight, bias, eps, momentum, running_mean, running_var, mean, invstd, y);
+    } else {
+      cuda_backend::batch_norm_running_stats(running_mean, running_var, eps, mean, invstd);
+      cuda_backend::batch_norm_apply(x, mean, invstd, weight, bias, y);
+    }
+  } else {
+    detail::no_cuda_backend(kOp, x.device());
+  }
+}
+
 // Gradients for x, weight and bias, each only where wanted.
 std::vector<Tensor> backward(const Tensor& grad_y, const Tensor& x, const Tensor& weight, const Tensor& mean,
-                             const Tensor& invstd, bool training, bool want_x, bool want_weight,
+                             const Tensor& invstd, bool training, double eps, bool want_x, bool want_weight,
                              bool want_bias) {
   const Tensor grad_x = want_x ? empty(x.shape(), x.options()) : Tensor();
   const Tensor grad_weight = want_weight ? empty(mean.shape(), x.options()) : Tensor();
   const Tensor grad_bias = want_bias ? empty(mean.shape(), x.options()) : Tensor();
-  if (!x.device().is_cpu()) detail::no_cuda_backend(kOp, x.device());
-  cpu::batch_norm_backward(x, grad_y, mean, invstd, weight, training, grad_x, grad_weight, grad_bias);
+  if (x.device().is_cpu())
+    cpu::batch_norm_backward(x, grad_y, mean, invstd, weight, training, grad_x, grad_weight, grad_bias);
+  else if constexpr (cuda_backend::compiled)
+    cuda_backend::batch_norm_backward(x, grad_y, mean, invstd, weight, training, eps, grad_x, grad_weight,
+                                      grad_bias);
+  else
+    detail::no_cuda_backend(kOp, x.device());
   return {grad_x, grad_weight, grad_bias};
 }
 }  // namespace
@@ -57,12 +85,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, con
   const Tensor mean = empty({x.size(1)}, x.options());
   const Tensor invstd = empty({x.size(1)}, x.options());
   Tensor y = empty(x.shape(), x.options());
-  if (!x.device().is_cpu()) detail::no_cuda_backend(kOp, x.device());
-  if (training)
-    cpu::batch_norm_batch_stats(x, eps, momentum, running_mean, running_var, mean, invstd);
-  else
-    cpu::batch_norm_running_stats(running_mean, running_var, eps, mean, invstd);
-  cpu::batch_norm_apply(x, mean, invstd, weight, bias, y);
+  forward(x, weight, bias, running_mean, running_var, training, momentum, eps, mean, invstd, y);
   // The graph holds only the defined tensors among x, weight, bias; the
   // running buffers are not inputs, so their in-place update is not differentiated.
   std::vector<Tensor> inputs{x};
@@ -70,12 +93,12 @@ Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, con
   if (bias.defined()) inputs.push_back(bias);
   const bool has_weight = weight.defined(), has_bias = bias.defined();
   return record(y, kOp, inputs,
-                [x = x.detach(), weight = has_weight ? weight.detach() : Tensor(), mean, invstd, training,
+                [x = x.detach(), weight = has_weight ? weight.detach() : Tensor(), mean, invstd, training, eps,
                  has_weight, has_bias](const Tensor& g, const std::vector<bool>& needs) {
                   const bool want_weight = has_weight && needs[1];
                   const bool want_bias = has_bias && needs[has_weight ? 2 : 1];
                   std::vector<Tensor> grads =
-                      backward(g, x, weight, mean, invstd, training, needs[0], want_weight, want_bias);
+                      backward(g, x, weight, mean, invstd, training, eps, needs[0], want_weight, want_bias);
                   if (!has_bias) grads.pop_back();
                   if (!has_weight) grads.erase(grads.begin() + 1);
                   return grads;

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "cpu/conv.hpp"
+#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
@@ -89,24 +90,32 @@ Shape weight_shape(const cpu::ConvGeometry& g) {
 // The three passes of the convolution described by g, on x's device.
 Tensor conv_pass(const char* op, const cpu::ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& b) {
   Tensor y = empty(output_shape(g), x.options());
-  if (!y.device().is_cpu()) detail::no_cuda_backend(op, y.device());
-  cpu::conv2d_forward(x, w, b, g, y);
+  if (y.device().is_cpu()) cpu::conv2d_forward(x, w, b, g, y);
+  else if constexpr (cuda_backend::compiled) cuda_backend::conv2d_forward(x, w, b, g, y);
+  else detail::no_cuda_backend(op, y.device());
   return y;
 }
 
 Tensor data_pass(const char* op, const cpu::ConvGeometry& g, const Tensor& grad_y, const Tensor& w,
                  const Tensor& b) {
   Tensor grad_x = empty(input_shape(g), grad_y.options());
-  if (!grad_x.device().is_cpu()) detail::no_cuda_backend(op, grad_x.device());
-  cpu::conv2d_backward_data(grad_y, w, g, grad_x);
-  if (b.defined()) cpu::add_channel_bias(grad_x, b);
+  if (grad_x.device().is_cpu()) {
+    cpu::conv2d_backward_data(grad_y, w, g, grad_x);
+    if (b.defined()) cpu::add_channel_bias(grad_x, b);
+  } else if constexpr (cuda_backend::compiled) {
+    cuda_backend::conv2d_backward_data(grad_y, w, g, grad_x);
+    if (b.defined()) cuda_backend::add_channel_bias(grad_x, b);
+  } else {
+    detail::no_cuda_backend(op, grad_x.device());
+  }
   return grad_x;
 }
 
 Tensor weight_pass(const char* op, const cpu::ConvGeometry& g, const Tensor& x, const Tensor& grad_y) {
   Tensor grad_w = empty(weight_shape(g), x.options());
-  if (!grad_w.device().is_cpu()) detail::no_cuda_backend(op, grad_w.device());
-  cpu::conv2d_backward_weight(x, grad_y, g, grad_w);
+  if (grad_w.device().is_cpu()) cpu::conv2d_backward_weight(x, grad_y, g, grad_w);
+  else if constexpr (cuda_backend::compiled) cuda_backend::conv2d_backward_weight(x, grad_y, g, grad_w);
+  else detail::no_cuda_backend(op, grad_w.device());
   return grad_w;
 }
 

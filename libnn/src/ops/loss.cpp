@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "cpu/loss.hpp"
+#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/loss.hpp"
 #include "nn/ops.hpp"
@@ -29,8 +30,10 @@ void check_loss_args(const char* op, const Tensor& pred, const Tensor& target, R
 Tensor loss_grad(const char* op, LossKind kind, const Tensor& pred, const Tensor& target, Reduction reduction,
                  const Tensor& weights, const Tensor& grad_out) {
   Tensor grad = empty(pred.shape(), pred.options());
-  if (!grad.device().is_cpu()) detail::no_cuda_backend(op, grad.device());
-  cpu::loss_backward(kind, pred, target, weights, reduction, grad_out, grad);
+  if (grad.device().is_cpu()) cpu::loss_backward(kind, pred, target, weights, reduction, grad_out, grad);
+  else if constexpr (cuda_backend::compiled)
+    cuda_backend::loss_backward(kind, pred, target, weights, reduction, grad_out, grad);
+  else detail::no_cuda_backend(op, grad.device());
   return grad;
 }
 
@@ -39,8 +42,9 @@ Tensor loss(const char* op, LossKind kind, const Tensor& pred, const Tensor& tar
             const Tensor& weights) {
   check_loss_args(op, pred, target, reduction, weights);
   Tensor out = empty(reduction == Reduction::none ? pred.shape() : Shape{}, pred.options());
-  if (!out.device().is_cpu()) detail::no_cuda_backend(op, out.device());
-  cpu::loss_forward(kind, pred, target, weights, reduction, out);
+  if (out.device().is_cpu()) cpu::loss_forward(kind, pred, target, weights, reduction, out);
+  else if constexpr (cuda_backend::compiled) cuda_backend::loss_forward(kind, pred, target, weights, reduction, out);
+  else detail::no_cuda_backend(op, out.device());
   const Tensor p = pred.detach(), y = target.detach();
   const Tensor w = weights.defined() ? weights.detach() : Tensor();
   return record(out, op, {pred}, [=](const Tensor& g, const std::vector<bool>&) {
@@ -74,8 +78,10 @@ Tensor smooth_labels(const Tensor& target, double amount, Smoothing kind) {
     detail::fail("smooth_labels", what.str());
   }
   Tensor out = empty(target.shape(), target.options());
-  if (!out.device().is_cpu()) detail::no_cuda_backend("smooth_labels", out.device());
-  cpu::smooth_labels(target, amount, kind == Smoothing::two_sided, out);
+  const bool two_sided = kind == Smoothing::two_sided;
+  if (out.device().is_cpu()) cpu::smooth_labels(target, amount, two_sided, out);
+  else if constexpr (cuda_backend::compiled) cuda_backend::smooth_labels(target, amount, two_sided, out);
+  else detail::no_cuda_backend("smooth_labels", out.device());
   return record(out, "smooth_labels", {target}, [amount](const Tensor& g, const std::vector<bool>&) {
     return std::vector<Tensor>{mul(g, 1.0 - amount)};
   });

@@ -1,5 +1,6 @@
 // Dispatch seam for matrix products.
 #include "cpu/gemm.hpp"
+#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
@@ -7,15 +8,20 @@
 namespace nn {
 namespace {
 
-// out[M,N] = op(a) op(b) on the tensor's device.
-void gemm_into(const Tensor& a, const Tensor& b, bool ta, bool tb, const Tensor& out) {
-  if (!out.device().is_cpu()) detail::no_cuda_backend("matmul", out.device());
+void cpu_gemm_into(const Tensor& a, const Tensor& b, bool ta, bool tb, const Tensor& out) {
   const std::int64_t m = out.size(0), n = out.size(1);
   const std::int64_t k = ta ? a.size(0) : a.size(1);
   visit_dtype(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
     cpu::gemm(ta, tb, m, n, k, T(1), a.data<T>(), a.size(1), b.data<T>(), b.size(1), T(0), out.data<T>(), n);
   });
+}
+
+// out[M,N] = op(a) op(b) on the tensor's device.
+void gemm_into(const Tensor& a, const Tensor& b, bool ta, bool tb, const Tensor& out) {
+  if (out.device().is_cpu()) cpu_gemm_into(a, b, ta, tb, out);
+  else if constexpr (cuda_backend::compiled) cuda_backend::matmul(a, b, ta, tb, out);
+  else detail::no_cuda_backend("matmul", out.device());
 }
 }  // namespace
 

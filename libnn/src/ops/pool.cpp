@@ -4,11 +4,42 @@
 #include <vector>
 
 #include "cpu/pool.hpp"
+#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
 
 namespace nn {
+namespace {
+
+// Where a pooling pass keeps the winners' indices for its backward pass:
+// host memory for the CPU, the caching allocator's memory on a CUDA device.
+std::shared_ptr<std::int64_t[]> argmax_buffer(std::int64_t count, Device device) {
+  const auto n = static_cast<std::size_t>(count);
+  if (device.is_cpu()) return std::make_shared<std::int64_t[]>(n);
+  if constexpr (cuda_backend::compiled) {
+    const int index = device.index;
+    void* memory = cuda_backend::allocate(n * sizeof(std::int64_t), index);
+    return std::shared_ptr<std::int64_t[]>(static_cast<std::int64_t*>(memory),
+                                           [index](std::int64_t* p) { cuda_backend::deallocate(p, index); });
+  } else {
+    detail::no_cuda_backend("max_pool2d", device);
+  }
+}
+
+void forward(const Tensor& x, const cpu::PatchGeometry& g, const Tensor& y, std::int64_t* argmax) {
+  if (y.device().is_cpu()) cpu::max_pool2d_forward(x, g, y, argmax);
+  else if constexpr (cuda_backend::compiled) cuda_backend::max_pool2d_forward(x, g, y, argmax);
+  else detail::no_cuda_backend("max_pool2d", y.device());
+}
+
+void backward(const Tensor& grad_y, const std::int64_t* argmax, const cpu::PatchGeometry& g,
+              const Tensor& grad_x) {
+  if (grad_x.device().is_cpu()) cpu::max_pool2d_backward(grad_y, argmax, g, grad_x);
+  else if constexpr (cuda_backend::compiled) cuda_backend::max_pool2d_backward(grad_y, argmax, g, grad_x);
+  else detail::no_cuda_backend("max_pool2d", grad_x.device());
+}
+}  // namespace
 
 Tensor max_pool2d(const Tensor& x, Size2d kernel, Size2d stride, Padding2d padding) {
   constexpr const char* op = "max_pool2d";
@@ -45,13 +76,12 @@ Tensor max_pool2d(const Tensor& x, Size2d kernel, Size2d stride, Padding2d paddi
   g.pad_left = padding.left;
 
   Tensor y = empty({x.size(0), x.size(1), out_h, out_w}, x.options());
-  if (!y.device().is_cpu()) detail::no_cuda_backend(op, y.device());
   const bool tracked = grad_mode_enabled() && x.requires_grad();
-  auto argmax = std::make_shared<std::vector<std::int64_t>>(tracked ? static_cast<std::size_t>(y.numel()) : 0);
-  cpu::max_pool2d_forward(x, g, y, tracked ? argmax->data() : nullptr);
+  const std::shared_ptr<std::int64_t[]> argmax = tracked ? argmax_buffer(y.numel(), y.device()) : nullptr;
+  forward(x, g, y, argmax.get());
   return record(y, op, {x}, [argmax, g, shape = x.shape()](const Tensor& gy, const std::vector<bool>&) {
     Tensor gx = empty(shape, gy.options());
-    cpu::max_pool2d_backward(gy, argmax->data(), g, gx);
+    backward(gy, argmax.get(), g, gx);
     return std::vector<Tensor>{gx};
   });
 }

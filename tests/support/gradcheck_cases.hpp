@@ -1,0 +1,39 @@
+#pragma once
+// Gradient-check bodies shared by the CPU suite (tests/gradcheck/) and the
+// CUDA suite (tests/cuda/): each checks its ops with `options`, whose device
+// says where they run. Inputs start as CPU leaves (gradcheck moves them);
+// constants the ops read (targets, weights, concatenated tensors) are created
+// on the options' device.
+#include <string>
+
+#include "support/gradcheck.hpp"
+
+namespace nn::testing {
+
+// activations and random regularisers
+void check_relu_and_leaky_relu(const GradcheckOptions& options);
+void check_sigmoid_and_tanh(const GradcheckOptions& options);
+void check_dropout(double rate, const GradcheckOptions& options);
+void check_gaussian_noise(const GradcheckOptions& options);
+
+// losses, every reduction and weight layout
+void check_bce(const GradcheckOptions& options);
+void check_bce_with_logits(const GradcheckOptions& options);
+void check_mae(const GradcheckOptions& options);
+void check_mse(const GradcheckOptions& options);
+void check_smooth_labels(Smoothing kind, const GradcheckOptions& options);
+
+// concat
+void check_concat_dim0(const GradcheckOptions& options);
+void check_concat_channels(const GradcheckOptions& options);
+void check_concat_last_dim(const GradcheckOptions& options);
+
+// elementwise, reductions, matmul, shape; op is "add", "sub", "mul" or "div"
+void check_binary_broadcasting(const std::string& op, const GradcheckOptions& options);
+void check_scalar_arithmetic(const GradcheckOptions& options);
+void check_sum_and_mean(const GradcheckOptions& options);
+void check_matmul(bool transpose_a, bool transpose_b, const GradcheckOptions& options);
+void check_linear(const GradcheckOptions& options);
+void check_shape_ops(const GradcheckOptions& options);
+
+}  // namespace nn::testing
