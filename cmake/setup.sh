@@ -4,6 +4,10 @@
 #   cmake/setup.sh test   install what is missing, build, run the whole suite
 #                         (release build with CUDA compiled when a toolkit is
 #                         present, then the CPU suite under ASan and UBSan)
+#   cmake/setup.sh bench  also install Debian's PyTorch (python3-torch), build,
+#                         and time libnn beside PyTorch: every op, then one
+#                         training step of the main job (on CUDA too when a
+#                         GPU is visible)
 # Re-running is cheap: packages already present are not touched and the
 # build directories are reused.
 set -euo pipefail
@@ -45,6 +49,17 @@ configure_and_build() {
 }
 
 case "$mode" in
+  bench)
+    packages+=(python3-torch)
+    install_missing
+    configure_and_build "$root/build"
+    devices=(cpu)
+    command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1 && devices+=(cuda)
+    for device in "${devices[@]}"; do
+      "$root/bench/reference/compare_ops.sh" "$root/build" "$device"
+      "$root/bench/reference/compare_acgan_step.sh" "$root/build" "$device" 5
+    done
+    ;;
   demo)
     install_missing
     configure_and_build "$root/build"
@@ -66,7 +81,7 @@ case "$mode" in
     echo "setup: whole suite took $(( $(date +%s) - start )) s"
     ;;
   *)
-    echo "usage: cmake/setup.sh demo|test" >&2
+    echo "usage: cmake/setup.sh demo|test|bench" >&2
     exit 2
     ;;
 esac

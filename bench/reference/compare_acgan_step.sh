@@ -9,4 +9,6 @@ steps=${3:-10}
 here=$(dirname "${BASH_SOURCE[0]}")
 "$build/bench/bench_acgan_step" --benchmark_filter="acgan_step/$device" --benchmark_min_time=1 \
   --benchmark_repetitions=1
-/usr/bin/python3 "$here/acgan_step.py" --device "$device" --steps "$steps"
+# PyTorch gets as many CPU threads as libnn's OpenMP: OMP_NUM_THREADS when
+# set, else every core (Debian's build would otherwise use one).
+/usr/bin/python3 "$here/acgan_step.py" --device "$device" --steps "$steps" --threads "${OMP_NUM_THREADS:-$(nproc)}"

@@ -14,17 +14,6 @@ using namespace nn::testing;
 
 namespace {
 
-// check_parity with the compared tensor's name in failures.
-void check_named(const char* what, const Tensor& on_cuda, const Tensor& on_cpu, double atol, double rtol) {
-  INFO(what);
-  check_parity(on_cuda, on_cpu, atol, rtol);
-}
-
-Tensor cpu_leaf(const Tensor& t) {
-  Tensor leaf = t.clone();
-  leaf.set_requires_grad(true);
-  return leaf;
-}
 // Not the defaults, so that a dropped or swapped argument shows.
 constexpr double kMomentum = 0.3, kEps = 1e-3;
 

@@ -16,18 +16,6 @@ using namespace nn::testing;
 
 namespace {
 
-// check_parity with the compared tensor's name in failures.
-void check_named(const char* what, const Tensor& on_cuda, const Tensor& on_cpu, double atol, double rtol) {
-  INFO(what);
-  check_parity(on_cuda, on_cpu, atol, rtol);
-}
-
-Tensor cpu_leaf(const Tensor& t) {
-  Tensor leaf = t.clone();
-  leaf.set_requires_grad(true);
-  return leaf;
-}
-
 // Tolerances of f32 and f64 products whose inner dimension is a few hundred.
 template <class T>
 constexpr double kAtol = sizeof(T) == 4 ? 1e-4 : 1e-11;

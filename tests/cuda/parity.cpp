@@ -19,8 +19,19 @@ void check_parity(const Tensor& on_cuda, const Tensor& on_cpu, double atol, doub
   CHECK(bad == 0);
 }
 
+void check_named(const char* what, const Tensor& on_cuda, const Tensor& on_cpu, double atol, double rtol) {
+  INFO(what);
+  check_parity(on_cuda, on_cpu, atol, rtol);
+}
+
 Tensor cuda_leaf(const Tensor& on_cpu) {
   Tensor leaf = on_cpu.detach().to(kCuda);
+  leaf.set_requires_grad(true);
+  return leaf;
+}
+
+Tensor cpu_leaf(const Tensor& on_cpu) {
+  Tensor leaf = on_cpu.clone();
   leaf.set_requires_grad(true);
   return leaf;
 }

@@ -23,7 +23,13 @@ void check_close(const Tensor& on_cuda, const Tensor& on_cpu) {
   check_parity(on_cuda, on_cpu, kRounding<T>.atol, kRounding<T>.rtol);
 }
 
+// check_parity with the compared tensor's name in failures.
+void check_named(const char* what, const Tensor& on_cuda, const Tensor& on_cpu, double atol, double rtol);
+
 // A CPU leaf's values on the GPU, as a new leaf requiring grad.
 Tensor cuda_leaf(const Tensor& on_cpu);
+
+// A copy of a CPU tensor as a new CPU leaf requiring grad, cuda_leaf's twin.
+Tensor cpu_leaf(const Tensor& on_cpu);
 
 }  // namespace nn::testing

@@ -1,8 +1,13 @@
 #include "support/gradcheck_cases.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <numeric>
+#include <random>
 #include <utility>
 #include <vector>
+
+#include "support/conv_description.hpp"
 
 namespace nn::testing {
 namespace {
@@ -41,6 +46,23 @@ Tensor binary(const std::string& op, const Tensor& a, const Tensor& b) {
   if (op == "mul") return mul(a, b);
   return div(a, b);
 }
+
+struct ConvCase {
+  Shape x, w;
+  Size2d stride;
+  Padding2d padding;
+  bool bias;
+  Size2d output_padding;
+};
+
+// Inputs for x, weight and (when used) bias; a bias-free call gets no bias input.
+std::vector<Tensor> conv_inputs(const ConvCase& c, std::int64_t bias_size) {
+  std::vector<Tensor> in{random_input(c.x), random_input(c.w)};
+  if (c.bias) in.push_back(random_input({bias_size}));
+  return in;
+}
+
+Tensor bias_of(const std::vector<Tensor>& in) { return in.size() > 2 ? in[2] : Tensor(); }
 
 }  // namespace
 
@@ -175,6 +197,116 @@ void check_shape_ops(const GradcheckOptions& options) {
   gradcheck([](const std::vector<Tensor>& in) { return flatten(in[0]); }, {x}, options);
   gradcheck([](const std::vector<Tensor>& in) { return in[0].slice_batch(1, 2) * 3.0; }, {x}, options);
   gradcheck([](const std::vector<Tensor>& in) { return in[0].clone() * 3.0; }, {x}, options);
+}
+
+void check_conv2d(const GradcheckOptions& options) {
+  const std::vector<ConvCase> cases = {
+      {{2, 2, 5, 4}, {3, 2, 3, 3}, {1, 1}, {1, 1, 1, 1}, true, {}},
+      // Keras `same`, 4x4 stride 2, asymmetric along the odd width.
+      {{1, 2, 6, 5}, {2, 2, 4, 4}, {2, 2}, {1, 1, 1, 2}, false, {}},
+      // Even kernel, stride 1, `same`: the extra cell at the bottom/right.
+      {{2, 2, 4, 5}, {2, 2, 2, 2}, {1, 1}, {0, 1, 0, 1}, true, {}},
+      {{2, 1, 5, 7}, {2, 1, 2, 3}, {2, 1}, {0, 1, 1, 0}, true, {}},
+      {{1, 3, 7, 6}, {2, 3, 3, 3}, {2, 2}, {0, 0, 0, 0}, false, {}},
+      // Stride 1, fewer output than input channels (the CPU's output-side lowering).
+      {{2, 3, 5, 4}, {1, 3, 3, 2}, {1, 1}, {1, 2, 0, 1}, true, {}},
+  };
+  for (const ConvCase& c : cases) {
+    INFO(describe_conv(c.x, c.w, c.stride, c.padding));
+    gradcheck(
+        [&](const std::vector<Tensor>& in) { return conv2d(in[0], in[1], bias_of(in), c.stride, c.padding); },
+        conv_inputs(c, c.w[0]), options);
+  }
+}
+
+void check_conv_transpose2d(const GradcheckOptions& options) {
+  const std::vector<ConvCase> cases = {
+      // Keras `same`, 3x3 stride 2: padding 0/1, output twice the input.
+      {{2, 3, 3, 2}, {3, 2, 3, 3}, {2, 2}, {0, 1, 0, 1}, true, {0, 0}},
+      {{1, 2, 3, 3}, {2, 2, 4, 4}, {2, 2}, {1, 1, 1, 1}, false, {0, 0}},
+      {{1, 2, 2, 3}, {2, 3, 3, 2}, {2, 3}, {1, 0, 0, 1}, true, {1, 2}},
+      {{2, 2, 3, 2}, {2, 1, 5, 5}, {1, 1}, {2, 2, 2, 2}, true, {0, 0}},
+      {{1, 2, 2, 2}, {2, 2, 5, 5}, {2, 2}, {1, 2, 1, 2}, false, {0, 1}},
+  };
+  for (const ConvCase& c : cases) {
+    INFO(describe_conv(c.x, c.w, c.stride, c.padding)
+         << " output_padding " << c.output_padding.h << "x" << c.output_padding.w);
+    gradcheck(
+        [&](const std::vector<Tensor>& in) {
+          return conv_transpose2d(in[0], in[1], bias_of(in), c.stride, c.padding, c.output_padding);
+        },
+        conv_inputs(c, c.w[1]), options);
+  }
+}
+
+void check_max_pool2d(const GradcheckOptions& options) {
+  struct PoolCase {
+    Shape x;
+    Size2d kernel, stride;
+    Padding2d padding;
+  };
+  const std::vector<PoolCase> cases = {
+      {{2, 2, 4, 4}, {2, 2}, {2, 2}, {}},
+      {{1, 2, 5, 5}, {3, 3}, {2, 2}, {1, 1, 1, 1}},
+      {{1, 1, 5, 6}, {3, 3}, {1, 1}, {0, 1, 1, 0}},
+      {{2, 1, 4, 7}, {2, 3}, {1, 2}, {}},
+  };
+  std::mt19937 rng(5);
+  for (const PoolCase& c : cases) {
+    // Distinct values 0.1 apart, so finite differences never cross a tie.
+    std::vector<double> values(static_cast<std::size_t>(shape_numel(c.x)));
+    std::iota(values.begin(), values.end(), 0.0);
+    std::shuffle(values.begin(), values.end(), rng);
+    for (double& v : values) v = 0.1 * v - 1.0;
+    Tensor x = from_vector(values, c.x, kF64);
+    x.set_requires_grad(true);
+    INFO("x " << shape_str(c.x));
+    gradcheck([&](const std::vector<Tensor>& in) { return max_pool2d(in[0], c.kernel, c.stride, c.padding); }, {x},
+              options);
+  }
+}
+
+// Training batch norm has d sum(y) / dx = 0, so these check the full output
+// Jacobian (and one randomly weighted sum), never a plain sum.
+void check_batch_norm_training(const Shape& shape, const GradcheckOptions& options) {
+  INFO("input " << shape_str(shape));
+  Tensor x = random_input(shape);
+  Tensor w = random_input({3}, 0.5, 1.5), b = random_input({3});
+  SECTION("with weight and bias") {
+    gradcheck([](const std::vector<Tensor>& in) { return batch_norm(in[0], in[1], in[2], {}, {}, true); },
+              {x, w, b}, options);
+  }
+  SECTION("without weight and bias") {
+    gradcheck([](const std::vector<Tensor>& in) { return batch_norm(in[0], {}, {}, {}, {}, true); }, {x},
+              options);
+  }
+  SECTION("updating running buffers, which stay out of the graph") {
+    const Tensor rm = zeros({3}, kF64).to(options.device), rv = ones({3}, kF64).to(options.device);
+    gradcheck(
+        [&](const std::vector<Tensor>& in) { return batch_norm(in[0], in[1], in[2], rm, rv, true, 0.2, 1e-3); },
+        {x, w, b}, options);
+    CHECK_FALSE(rm.requires_grad());
+  }
+  SECTION("a randomly weighted sum of the output") {
+    const Tensor r = constant_input(shape, options);
+    gradcheck([&](const std::vector<Tensor>& in) { return sum(batch_norm(in[0], in[1], in[2], {}, {}, true) * r); },
+              {x, w, b}, options);
+  }
+  SECTION("only the affine parameters require grad") {
+    const Tensor fixed = x.detach().to(options.device);
+    gradcheck([&](const std::vector<Tensor>& in) { return batch_norm(fixed, in[0], in[1], {}, {}, true); }, {w, b},
+              options);
+  }
+}
+
+void check_batch_norm_inference(const Shape& shape, const GradcheckOptions& options) {
+  INFO("input " << shape_str(shape));
+  Tensor x = random_input(shape);
+  Tensor w = random_input({2}, 0.5, 1.5), b = random_input({2});
+  const Tensor rm = constant_input({2}, options, -0.5, 0.5), rv = constant_input({2}, options, 0.5, 1.5);
+  gradcheck([&](const std::vector<Tensor>& in) { return batch_norm(in[0], in[1], in[2], rm, rv, false); },
+            {x, w, b}, options);
+  gradcheck([&](const std::vector<Tensor>& in) { return batch_norm(in[0], {}, {}, rm, rv, false); }, {x}, options);
 }
 
 }  // namespace nn::testing

@@ -36,4 +36,15 @@ void check_matmul(bool transpose_a, bool transpose_b, const GradcheckOptions& op
 void check_linear(const GradcheckOptions& options);
 void check_shape_ops(const GradcheckOptions& options);
 
+// convolutions (asymmetric `same` padding, even kernels, output padding) and
+// max pooling on inputs without ties
+void check_conv2d(const GradcheckOptions& options);
+void check_conv_transpose2d(const GradcheckOptions& options);
+void check_max_pool2d(const GradcheckOptions& options);
+
+// batch norm over an [N, C] or [N, C, H, W] input; training opens one Catch2
+// SECTION per variant
+void check_batch_norm_training(const Shape& shape, const GradcheckOptions& options);
+void check_batch_norm_inference(const Shape& shape, const GradcheckOptions& options);
+
 }  // namespace nn::testing

@@ -6,6 +6,8 @@
 
 #include <nn/nn.hpp>
 
+#include "support/conv_description.hpp"
+
 using namespace nn;
 using Catch::Matchers::Contains;
 
@@ -118,12 +120,7 @@ struct ConvCase {
   bool bias;
 };
 
-std::string describe(const ConvCase& c) {
-  return "x " + shape_str(c.x) + " w " + shape_str(c.w) + " stride " + std::to_string(c.stride.h) + "x" +
-         std::to_string(c.stride.w) + " pad " + std::to_string(c.padding.top) + "/" +
-         std::to_string(c.padding.bottom) + "/" + std::to_string(c.padding.left) + "/" +
-         std::to_string(c.padding.right);
-}
+std::string describe(const ConvCase& c) { return nn::testing::describe_conv(c.x, c.w, c.stride, c.padding); }
 
 }  // namespace
 
