@@ -11,10 +11,15 @@ namespace {
 // The preset is applied first so that every other flag overrides it.
 void apply_preset(const std::string& name, Config& c) {
   if (name == "quick") {
-    // Sized for minutes on a 2-core CPU: one pass over 2400 synthetic faces.
+    // Sized for minutes on a 2-core CPU: six passes over 2400 synthetic faces
+    // (450 steps). The N(0, 0.01) convolutions start the networks nearly
+    // silent, and at the seed's lr (5e-5, AE a quarter) faces only emerge
+    // after thousands of steps; lr 1e-3 with the AE at half of it shows face
+    // structure in the reconstructions within these few hundred.
     c.batch = 32;
-    c.lr = 2e-4;
-    c.epochs = 1;
+    c.lr = 1e-3;
+    c.ae_lr_factor = 0.5;
+    c.epochs = 6;
     c.synthetic_count = 3000;
   } else if (name == "seed") {
     // The seed's settings: batch 256, lr 5e-5, 25 epochs on about a third of CelebA.
@@ -41,8 +46,10 @@ std::string json_string(const std::string& s) {
 }  // namespace
 
 bool parse_config(int argc, const char* const* argv, Config& c) {
+  std::string preset = "quick";
   for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--preset") apply_preset(argv[i + 1], c);
+    if (std::string(argv[i]) == "--preset") preset = argv[i + 1];
+  apply_preset(preset, c);
   nn::apps::CommandLine cli("acgan_celeba",
                             "Trains the auto-encoder + auxiliary-classifier GAN on 64x64 faces, or uses a\n"
                             "checkpoint to generate faces for named attributes or reconstruct images.");

@@ -94,3 +94,23 @@ TEST_CASE("bad options and a missing data folder fail with one clear line", "[ac
   CHECK_THROWS_WITH(parse_config(3, argv, parsed), Catch::Matchers::Contains("--batch") &&
                                                        Catch::Matchers::Contains("many"));
 }
+
+TEST_CASE("presets set the run's defaults and flags override them", "[acgan][config]") {
+  const char* none[] = {"acgan_celeba"};
+  Config quick;
+  REQUIRE(parse_config(1, none, quick));
+  CHECK(quick.preset == "quick");
+  CHECK(quick.batch == 32);
+  CHECK(quick.lr == 1e-3);
+  CHECK(quick.ae_lr_factor == 0.5);
+  CHECK(quick.epochs == 6);
+
+  const char* seed_args[] = {"acgan_celeba", "--lr", "1e-4", "--preset", "seed"};
+  Config seed;
+  REQUIRE(parse_config(5, seed_args, seed));
+  CHECK(seed.preset == "seed");
+  CHECK(seed.batch == 256);
+  CHECK(seed.lr == 1e-4);
+  CHECK(seed.ae_lr_factor == 0.25);
+  CHECK(seed.epochs == 25);
+}
