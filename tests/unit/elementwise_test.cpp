@@ -49,6 +49,19 @@ TEMPLATE_TEST_CASE("matmul matches a hand computation", "[matmul]", float, doubl
   CHECK(linear(a, w, bias).to_vector<double>() == std::vector<double>{5, 1, 11, 4});
 }
 
+TEMPLATE_TEST_CASE("matmul over an empty inner dimension is zero", "[matmul]", float, double) {
+  const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
+  Tensor a = ones({3, 0}, opts).set_requires_grad(true);
+  Tensor b = ones({0, 4}, opts).set_requires_grad(true);
+  const Tensor c = matmul(a, b);
+  CHECK(c.shape() == Shape{3, 4});
+  CHECK(c.to_vector<double>() == std::vector<double>(12, 0.0));
+  CHECK(matmul(a, a, true, false).to_vector<double>() == std::vector<double>{});
+  sum(c).backward();
+  CHECK(a.grad().shape() == Shape{3, 0});
+  CHECK(b.grad().shape() == Shape{0, 4});
+}
+
 TEST_CASE("mismatched shapes and dtypes raise nn::Error naming the op and shapes", "[errors]") {
   const Tensor a = zeros({2, 3});
   CHECK_THROWS_WITH(add(a, zeros({4})), Contains("add") && Contains("[2, 3]") && Contains("[4]"));

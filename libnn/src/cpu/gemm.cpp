@@ -39,8 +39,16 @@ void split(std::int64_t extent, double work, Block&& block) {
 
 template <class T, class Call>
 void gemm_split(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t lda,
-                const T* b, std::int64_t ldb, T* c, std::int64_t ldc, Call&& call) {
+                const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc, Call&& call) {
   use_single_threaded_blas();
+  if (m == 0 || n == 0) return;
+  // An empty inner dimension leaves C = beta * C; BLAS would reject the
+  // leading dimension 0 of such operands.
+  if (k == 0) {
+    for (std::int64_t i = 0; i < m; ++i)
+      for (std::int64_t j = 0; j < n; ++j) c[i * ldc + j] = beta == T(0) ? T(0) : beta * c[i * ldc + j];
+    return;
+  }
   const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   if (n >= m) {
     // Column blocks of C: columns of op(B).
@@ -60,7 +68,7 @@ void gemm_split(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k
 void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
           const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
           std::int64_t ldc) {
-  gemm_split(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc,
+  gemm_split(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc,
              [&](std::int64_t mm, std::int64_t nn, const float* aa, const float* bb, float* cc) {
                cblas_sgemm(CblasRowMajor, flag(trans_a), flag(trans_b), static_cast<int>(mm), static_cast<int>(nn),
                            static_cast<int>(k), alpha, aa, static_cast<int>(lda), bb, static_cast<int>(ldb), beta,
@@ -71,7 +79,7 @@ void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64
 void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k, double alpha,
           const double* a, std::int64_t lda, const double* b, std::int64_t ldb, double beta, double* c,
           std::int64_t ldc) {
-  gemm_split(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc,
+  gemm_split(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc,
              [&](std::int64_t mm, std::int64_t nn, const double* aa, const double* bb, double* cc) {
                cblas_dgemm(CblasRowMajor, flag(trans_a), flag(trans_b), static_cast<int>(mm), static_cast<int>(nn),
                            static_cast<int>(k), alpha, aa, static_cast<int>(lda), bb, static_cast<int>(ldb), beta,
