@@ -26,22 +26,11 @@ struct Backward {
   }
 };
 
-// Calls launch(std::integral_constant<Activation, kind>{}) for the runtime kind.
-template <class Launch>
-void with_activation(Activation kind, const Launch& launch) {
-  switch (kind) {
-    case Activation::relu: return launch(std::integral_constant<Activation, Activation::relu>{});
-    case Activation::leaky_relu: return launch(std::integral_constant<Activation, Activation::leaky_relu>{});
-    case Activation::sigmoid: return launch(std::integral_constant<Activation, Activation::sigmoid>{});
-    case Activation::tanh: return launch(std::integral_constant<Activation, Activation::tanh>{});
-  }
-}
-
 }  // namespace
 
 template <class T>
 void activation_forward_cuda(Activation kind, const T* x, T alpha, T* y, std::int64_t n, cudaStream_t stream) {
-  with_activation(kind, [&](auto tag) {
+  visit_activation(kind, [&](auto tag) {
     launch_for_each("activation_forward", n, Forward<decltype(tag)::value, T>{x, alpha, y}, stream);
   });
 }
@@ -49,7 +38,7 @@ void activation_forward_cuda(Activation kind, const T* x, T alpha, T* y, std::in
 template <class T>
 void activation_backward_cuda(Activation kind, const T* saved, const T* grad_out, T alpha, T* grad_in,
                               std::int64_t n, cudaStream_t stream) {
-  with_activation(kind, [&](auto tag) {
+  visit_activation(kind, [&](auto tag) {
     launch_for_each("activation_backward", n, Backward<decltype(tag)::value, T>{saved, grad_out, alpha, grad_in},
                     stream);
   });

@@ -3,12 +3,25 @@
 // CUDA launchers. The backward of sigmoid and tanh reads the forward output,
 // the others read the input.
 #include <cmath>
+#include <type_traits>
 
 #include "common.hpp"
 
 namespace nn::kernels {
 
 enum class Activation { relu, leaky_relu, sigmoid, tanh };
+
+// Calls fn(std::integral_constant<Activation, kind>{}) for the runtime kind,
+// so the CPU loops and the CUDA launchers compile one body per activation.
+template <class Fn>
+void visit_activation(Activation kind, Fn&& fn) {
+  switch (kind) {
+    case Activation::relu: return fn(std::integral_constant<Activation, Activation::relu>{});
+    case Activation::leaky_relu: return fn(std::integral_constant<Activation, Activation::leaky_relu>{});
+    case Activation::sigmoid: return fn(std::integral_constant<Activation, Activation::sigmoid>{});
+    case Activation::tanh: return fn(std::integral_constant<Activation, Activation::tanh>{});
+  }
+}
 
 template <class T>
 NN_HD T sigmoid_value(T x) {

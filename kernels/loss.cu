@@ -63,23 +63,12 @@ struct SmoothLabels {
   __device__ void operator()(std::int64_t i) const { out[i] = smooth_label(target[i], amount, two_sided); }
 };
 
-// Calls launch(std::integral_constant<LossKind, kind>{}) for the runtime kind.
-template <class Launch>
-void with_loss(LossKind kind, const Launch& launch) {
-  switch (kind) {
-    case LossKind::bce: return launch(std::integral_constant<LossKind, LossKind::bce>{});
-    case LossKind::bce_with_logits: return launch(std::integral_constant<LossKind, LossKind::bce_with_logits>{});
-    case LossKind::mae: return launch(std::integral_constant<LossKind, LossKind::mae>{});
-    case LossKind::mse: return launch(std::integral_constant<LossKind, LossKind::mse>{});
-  }
-}
-
 }  // namespace
 
 template <class T>
 void loss_none_cuda(LossKind kind, const T* pred, const T* target, const LossWeights<T>& weights, T eps, T* out,
                     std::int64_t n, cudaStream_t stream) {
-  with_loss(kind, [&](auto tag) {
+  visit_loss(kind, [&](auto tag) {
     launch_for_each("loss_none", n, WeightedTerm<decltype(tag)::value, T, T>{pred, target, weights, eps, out},
                     stream);
   });
@@ -91,7 +80,7 @@ void loss_reduce_cuda(LossKind kind, const T* pred, const T* target, const LossW
   double* terms = scratch;
   double* partials = scratch + n;
   double* total = partials + sum_all_partials(n);
-  with_loss(kind, [&](auto tag) {
+  visit_loss(kind, [&](auto tag) {
     launch_for_each("loss_terms", n,
                     WeightedTerm<decltype(tag)::value, T, double>{pred, target, weights, eps, terms}, stream);
   });
@@ -105,7 +94,7 @@ void loss_backward_cuda(LossKind kind, const T* pred, const T* target, const Los
                         const T* grad_out, bool scalar_grad_out, T scale, T* grad_pred, std::int64_t n,
                         cudaStream_t stream) {
   const std::int64_t stride = scalar_grad_out ? 0 : 1;
-  with_loss(kind, [&](auto tag) {
+  visit_loss(kind, [&](auto tag) {
     launch_for_each(
         "loss_backward", n,
         TermGrad<decltype(tag)::value, T>{pred, target, weights, eps, grad_out, stride, scale, grad_pred}, stream);

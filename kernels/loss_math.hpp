@@ -3,6 +3,7 @@
 // prediction p (the target y is a constant), shared by the CPU loops and the
 // CUDA launchers.
 #include <cmath>
+#include <type_traits>
 
 #include "activation_math.hpp"
 #include "common.hpp"
@@ -10,6 +11,18 @@
 namespace nn::kernels {
 
 enum class LossKind { bce, bce_with_logits, mae, mse };
+
+// Calls fn(std::integral_constant<LossKind, kind>{}) for the runtime kind, so
+// the CPU loops and the CUDA launchers compile one body per loss.
+template <class Fn>
+void visit_loss(LossKind kind, Fn&& fn) {
+  switch (kind) {
+    case LossKind::bce: return fn(std::integral_constant<LossKind, LossKind::bce>{});
+    case LossKind::bce_with_logits: return fn(std::integral_constant<LossKind, LossKind::bce_with_logits>{});
+    case LossKind::mae: return fn(std::integral_constant<LossKind, LossKind::mae>{});
+    case LossKind::mse: return fn(std::integral_constant<LossKind, LossKind::mse>{});
+  }
+}
 
 template <class T>
 NN_HD T clamp_to(T v, T lo, T hi) {

@@ -13,6 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from libnn_defaults import match_libnn
+
 ATTRIBUTES, LATENT = 40, 200
 
 
@@ -80,14 +82,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: PyTorch's default)")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    # libnn's defaults on CUDA: deterministic cuDNN algorithms, exact FP32.
-    torch.backends.cudnn.benchmark = True
-    torch.backends.cudnn.deterministic = True
-    torch.backends.cuda.matmul.allow_tf32 = False
-    torch.backends.cudnn.allow_tf32 = False
-    torch.manual_seed(1)
+    match_libnn(args.threads)
     dev, n = torch.device(args.device), args.batch
     E, D, G = TwoHeads(ATTRIBUTES, LATENT).to(dev), TwoHeads(1, ATTRIBUTES).to(dev), Generator().to(dev)
     lr = 2e-4

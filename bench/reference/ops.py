@@ -24,6 +24,8 @@ import time
 import torch
 import torch.nn.functional as F
 
+from libnn_defaults import match_libnn
+
 BATCH = 64
 DTYPES = {"f32": torch.float32, "f64": torch.float64}
 
@@ -245,15 +247,7 @@ def main():
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (default: PyTorch's own)")
     parser.add_argument("--libnn", help="bench_ops --benchmark_out JSON to print beside")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    # libnn's defaults: the fastest deterministic cuDNN algorithm, found once
-    # per shape, and exact FP32.
-    torch.backends.cudnn.benchmark = True
-    torch.backends.cudnn.deterministic = True
-    torch.backends.cuda.matmul.allow_tf32 = False
-    torch.backends.cudnn.allow_tf32 = False
-    torch.manual_seed(1)
+    match_libnn(args.threads)
     device = torch.device(args.device)
     libnn = libnn_figures(args.libnn) if args.libnn else None
     print(f"pytorch {torch.__version__} {args.device} threads={torch.get_num_threads()} batch={BATCH}")

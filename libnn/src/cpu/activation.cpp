@@ -24,17 +24,6 @@ void backward_typed(const Tensor& saved, const Tensor& grad_out, T alpha, const 
                [&](std::int64_t i) { gx[i] = kernels::activation_backward<kind>(s[i], g[i], alpha); });
 }
 
-// Calls fn with the activation kind as a compile-time constant.
-template <class Fn>
-void visit_activation(Activation kind, Fn&& fn) {
-  switch (kind) {
-    case Activation::relu: return fn(std::integral_constant<Activation, Activation::relu>{});
-    case Activation::leaky_relu: return fn(std::integral_constant<Activation, Activation::leaky_relu>{});
-    case Activation::sigmoid: return fn(std::integral_constant<Activation, Activation::sigmoid>{});
-    case Activation::tanh: return fn(std::integral_constant<Activation, Activation::tanh>{});
-  }
-}
-
 }  // namespace
 
 void activation_forward(Activation kind, const Tensor& x, double alpha, const Tensor& out) {

@@ -3,23 +3,16 @@
 #include <cstring>
 
 #include "cpu/parallel.hpp"
+#include "geometry/concat_rows.hpp"
 
 namespace nn::cpu {
 namespace {
 
-// Product of the sizes before `dim`: how many blocks a concatenation interleaves.
-std::int64_t outer_count(const Shape& shape, std::int64_t dim) {
-  std::int64_t n = 1;
-  for (std::int64_t k = 0; k < dim; ++k) n *= shape[static_cast<std::size_t>(k)];
-  return n;
-}
+using geometry::outer_count;
 
-// Bytes of one block: the sizes from `dim` on (one element when dim is the rank).
+// Bytes of one row (geometry/concat_rows.hpp).
 std::size_t block_bytes(const Tensor& t, std::int64_t dim) {
-  std::size_t n = dtype_size(t.dtype());
-  for (std::size_t k = static_cast<std::size_t>(dim); k < t.shape().size(); ++k)
-    n *= static_cast<std::size_t>(t.shape()[k]);
-  return n;
+  return dtype_size(t.dtype()) * static_cast<std::size_t>(geometry::row_length(t.shape(), dim));
 }
 
 }  // namespace

@@ -101,17 +101,6 @@ void backward_typed(const Tensor& pred, const Tensor& target, const Tensor& weig
   });
 }
 
-// Calls fn with the loss kind as a compile-time constant.
-template <class Fn>
-void visit_loss(LossKind kind, Fn&& fn) {
-  switch (kind) {
-    case LossKind::bce: return fn(std::integral_constant<LossKind, LossKind::bce>{});
-    case LossKind::bce_with_logits: return fn(std::integral_constant<LossKind, LossKind::bce_with_logits>{});
-    case LossKind::mae: return fn(std::integral_constant<LossKind, LossKind::mae>{});
-    case LossKind::mse: return fn(std::integral_constant<LossKind, LossKind::mse>{});
-  }
-}
-
 }  // namespace
 
 void loss_forward(LossKind kind, const Tensor& pred, const Tensor& target, const Tensor& weights,

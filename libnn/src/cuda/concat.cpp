@@ -3,25 +3,12 @@
 #include "concat_cuda.hpp"
 #include "cuda/backend.hpp"
 #include "cuda/context.hpp"
+#include "geometry/concat_rows.hpp"
 
 namespace nn::cuda_backend {
-namespace {
 
-// Product of the sizes before `dim`: how many rows a concatenation interleaves.
-std::int64_t outer_count(const Shape& shape, std::int64_t dim) {
-  std::int64_t n = 1;
-  for (std::int64_t k = 0; k < dim; ++k) n *= shape[static_cast<std::size_t>(k)];
-  return n;
-}
-
-// Elements of one row: the sizes from `dim` on (one element when dim is the rank).
-std::int64_t row_length(const Shape& shape, std::int64_t dim) {
-  std::int64_t n = 1;
-  for (std::size_t k = static_cast<std::size_t>(dim); k < shape.size(); ++k) n *= shape[k];
-  return n;
-}
-
-}  // namespace
+using geometry::outer_count;
+using geometry::row_length;
 
 void concat(const std::vector<Tensor>& xs, std::int64_t dim, const Tensor& out) {
   if (out.numel() == 0) return;
