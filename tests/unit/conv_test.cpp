@@ -390,3 +390,22 @@ TEST_CASE("conv and pool errors name the op and the shapes", "[conv][pool][error
   CHECK_THROWS_WITH(max_pool2d(x, {9, 2}, {1, 1}), Contains("max_pool2d") && Contains("[2, 3, 8, 8]"));
   CHECK_THROWS_WITH(max_pool2d(x, {2, 2}, {0, 2}), Contains("max_pool2d") && Contains("stride"));
 }
+
+TEST_CASE("conv2d called inside a parallel region still covers the whole batch", "[conv]") {
+  manual_seed(13);
+  const Tensor x = uniform({6, 3, 9, 9}, -1, 1), w = uniform({4, 3, 3, 3}, -1, 1);
+  const Padding2d same = Padding2d::symmetric(1, 1);
+  const std::vector<double> want = conv2d(x, w, Tensor(), {1, 1}, same).to_vector<double>();
+  std::vector<double> got;
+  // Nested regions get a team of one thread however many the op asks for.
+#pragma omp parallel num_threads(2)
+  {
+#pragma omp single
+    got = conv2d(x, w, Tensor(), {1, 1}, same).to_vector<double>();
+  }
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO("element " << i);
+    CHECK(std::abs(got[i] - want[i]) <= 1e-5 * (1 + std::abs(want[i])));
+  }
+}

@@ -89,7 +89,8 @@ std::int64_t chunk_size(const PatchMap& map, std::int64_t batch) {
   return std::clamp<std::int64_t>(kColumnBudget / per_image, 1, std::max<std::int64_t>(batch, 1));
 }
 
-// Calls body(first, count, thread) for one share of the batch per thread.
+// Calls body(first, count, thread) for one share of the batch per thread and
+// returns the number of threads.
 // Each thread works through its images alone (serial im2col, GEMM, col2im on
 // its own buffers); a batch smaller than the team runs on the caller's
 // thread, where those steps parallelise internally.
@@ -100,13 +101,17 @@ int over_batch(std::int64_t batch, Body&& body) {
     body(std::int64_t{0}, batch, 0);
     return 1;
   }
+  // The team may be smaller than asked for (nested in a parallel region, or
+  // OMP_DYNAMIC), so the shares follow the team actually running.
+  int team = 1;
 #pragma omp parallel num_threads(threads)
   {
-    const int t = omp_get_thread_num();
-    const std::int64_t first = batch * t / threads, last = batch * (t + 1) / threads;
+    const int t = omp_get_thread_num(), size = omp_get_num_threads();
+    if (t == 0) team = size;
+    const std::int64_t first = batch * t / size, last = batch * (t + 1) / size;
     body(first, last - first, t);
   }
-  return threads;
+  return team;
 }
 
 // Between the image layout [count, rows, P] and the GEMM layout
