@@ -42,7 +42,6 @@ Trainer::Trainer(const Config& config, nn::Device device, std::vector<float> lab
 }
 
 nn::Tensor Trainer::sample_attributes(std::int64_t n) {
-  const nn::Tensor u = nn::uniform({n}, 0.0, 1.0, nn::TensorOptions().dtype(nn::Dtype::f64));
   std::vector<float> rows(static_cast<std::size_t>(n * kAttributes));
   if (config_.fake_labels == "random") {
     const nn::Tensor bits = nn::uniform({n, kAttributes}, 0.0, 1.0);
@@ -50,7 +49,8 @@ nn::Tensor Trainer::sample_attributes(std::int64_t n) {
     for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = b[i] < 0.5f ? 1.0f : 0.0f;
   } else {
     const std::int64_t count = static_cast<std::int64_t>(labels_.size()) / kAttributes;
-    const std::vector<double> picks = u.to_vector<double>();
+    const std::vector<double> picks =
+        nn::uniform({n}, 0.0, 1.0, nn::TensorOptions().dtype(nn::Dtype::f64)).to_vector<double>();
     for (std::int64_t i = 0; i < n; ++i) {
       const std::int64_t row = std::min(count - 1, static_cast<std::int64_t>(picks[i] * static_cast<double>(count)));
       std::copy_n(labels_.begin() + row * kAttributes, kAttributes, rows.begin() + i * kAttributes);

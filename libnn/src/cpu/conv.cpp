@@ -223,22 +223,26 @@ void matrix_gradient(const PatchMap& map, std::int64_t batch, const T* expanded,
   }
 }
 
+// The swapped map's M for the weights w.
+template <class T>
+std::unique_ptr<T[]> swapped_weight(const T* w, const ConvGeometry& g, const PatchMap& map) {
+  auto m = buffer<T>(map.plain_channels * map.patch.rows());
+  swap_weight(w, g, m.get());
+  return m;
+}
+
 template <class T>
 void forward_typed(const T* x, const T* w, const ConvGeometry& g, T* y) {
   if (!lowers_swapped(g)) return apply(direct_map(g), g.batch, w, x, y);
   const PatchMap map = swapped_map(g);
-  auto m = buffer<T>(map.plain_channels * map.patch.rows());
-  swap_weight(w, g, m.get());
-  apply_adjoint(map, g.batch, m.get(), x, y);
+  apply_adjoint(map, g.batch, swapped_weight(w, g, map).get(), x, y);
 }
 
 template <class T>
 void backward_data_typed(const T* grad_y, const T* w, const ConvGeometry& g, T* grad_x) {
   if (!lowers_swapped(g)) return apply_adjoint(direct_map(g), g.batch, w, grad_y, grad_x);
   const PatchMap map = swapped_map(g);
-  auto m = buffer<T>(map.plain_channels * map.patch.rows());
-  swap_weight(w, g, m.get());
-  apply(map, g.batch, m.get(), grad_y, grad_x);
+  apply(map, g.batch, swapped_weight(w, g, map).get(), grad_y, grad_x);
 }
 
 template <class T>
