@@ -11,4 +11,4 @@ here=$(dirname "${BASH_SOURCE[0]}")
   --benchmark_repetitions=1
 # PyTorch gets as many CPU threads as libnn's OpenMP: OMP_NUM_THREADS when
 # set, else every core (Debian's build would otherwise use one).
-/usr/bin/python3 "$here/acgan_step.py" --device "$device" --steps "$steps" --threads "${OMP_NUM_THREADS:-$(nproc)}"
+"${PYTHON:-/usr/bin/python3}" "$here/acgan_step.py" --device "$device" --steps "$steps" --threads "${OMP_NUM_THREADS:-$(nproc)}"

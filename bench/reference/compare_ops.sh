@@ -13,5 +13,5 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 "$build/bench/bench_ops" --benchmark_filter="($filter).*/$device/" --benchmark_out="$out" \
   --benchmark_out_format=json >&2
-/usr/bin/python3 "$here/ops.py" --device "$device" --filter "$filter" --threads "${OMP_NUM_THREADS:-$(nproc)}" \
+"${PYTHON:-/usr/bin/python3}" "$here/ops.py" --device "$device" --filter "$filter" --threads "${OMP_NUM_THREADS:-$(nproc)}" \
   --libnn "$out"

@@ -234,7 +234,7 @@ def libnn_figures(path):
         for b in json.load(f)["benchmarks"]:
             if b.get("run_type", "iteration") != "iteration" or b.get("error_occurred"):
                 continue
-            name = re.sub(r"/real_time$", "", b["name"])
+            name = re.sub(r"/(real|manual)_time$", "", b["name"])
             figures[name] = (b["real_time"] * scale[b["time_unit"]], (b.get("FLOP/s", 0), b.get("bytes_per_second", 0)))
     return figures
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Everything a GPU session checks, in one command that fits a short lease:
+# the CUDA test cases, the benchmarks beside PyTorch, the main job on CUDA,
+# then compute-sanitizer. Each stage writes its log to OUT_DIR and gets what
+# is left of a total time budget, so a slow stage cannot starve the report.
+# Leaks are the test runner's own check (every block back, every segment
+# freed); memcheck looks for bad accesses, since cuBLAS's handle lives to exit.
+# usage: cmake/gpu_check.sh BUILD_DIR OUT_DIR [BUDGET_SECONDS]
+#   BUILD_DIR  a release build with CUDA (tests/, bench/, apps/ inside)
+#   PYTHON     the interpreter that has PyTorch (default python3)
+set -uo pipefail
+build=$(cd "$1" && pwd)
+out=$2
+budget=${3:-540}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+python=${PYTHON:-python3}
+start=$(date +%s)
+mkdir -p "$out"
+
+# Runs "$@" for at most CAP seconds or what is left of the budget, logging
+# the command, its exit status and its time to LOG.
+stage() {
+  local log=$1 cap=$2
+  shift 2
+  local left=$((budget - ($(date +%s) - start)))
+  ((left < cap)) && cap=$left
+  if ((cap < 10)); then
+    echo "== skipped (budget spent): $*" >>"$log"
+    return
+  fi
+  echo "== $* (limit ${cap} s)" >>"$log"
+  local t0=$(date +%s)
+  timeout "$cap" "$@" >>"$log" 2>&1
+  echo "== exit $? after $(($(date +%s) - t0)) s" >>"$log"
+}
+
+{
+  date -u
+  nvidia-smi
+  ldd "$build/tests/libnn_cuda_tests" | grep -E "not found|cud|blas"
+} >"$out/tests.log" 2>&1
+
+stage "$out/tests.log" 240 "$build/tests/libnn_cuda_tests" --durations yes
+stage "$out/bench.log" 150 env PYTHON="$python" "$here/bench/reference/compare_ops.sh" "$build" cuda
+stage "$out/bench.log" 90 env PYTHON="$python" "$here/bench/reference/compare_acgan_step.sh" "$build" cuda 20
+
+run_dir=$(mktemp -d)
+stage "$out/app.log" 180 "$build/apps/acgan_celeba/acgan_celeba" --device cuda --out "$run_dir/run" \
+  --cache "$run_dir/cache"
+tar -C "$run_dir/run" -cf "$out/app_run.tar" --exclude='*.safetensors' . 2>>"$out/app.log"
+
+stage "$out/sanitizer.log" 240 compute-sanitizer --tool memcheck --error-exitcode 3 \
+  "$build/tests/libnn_cuda_tests" "[parity]"
+stage "$out/sanitizer.log" 120 compute-sanitizer --tool racecheck --error-exitcode 3 \
+  "$build/tests/libnn_cuda_tests" "[reduce],[pool],[batch_norm],[loss],[optim]"
+stage "$out/sanitizer.log" 120 compute-sanitizer --tool initcheck --error-exitcode 3 \
+  "$build/tests/libnn_cuda_tests" "[activation],[concat],[random],[elementwise]"
+
+echo "gpu_check: $(($(date +%s) - start)) s; logs in $out"
+grep -E "^== |^test cases|^All tests|ERROR SUMMARY|RACECHECK SUMMARY" "$out"/*.log
