@@ -69,6 +69,8 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--halving", c.halving, "64x64 from the 128x128 face crop by 'area' average or 'decimate'");
   cli.bind("--lr", c.lr, "learning rate of D and G");
   cli.bind("--ae-lr-factor", c.ae_lr_factor, "autoencoder learning rate as a fraction of --lr");
+  cli.bind("--ae-attr-weight", c.ae_attr_weight,
+           "weight of BCE between E's y head and the real labels in the autoencoder sub-step, 0 for MAE alone");
   cli.bind("--beta1", c.beta1, "Adam beta1");
   cli.bind("--beta2", c.beta2, "Adam beta2");
   cli.bind("--real-target", c.real_target, "D's w target on real images (one-sided label smoothing)");
@@ -106,6 +108,7 @@ void validate(const Config& c) {
   if (c.halving != "area" && c.halving != "decimate") fail("--halving must be 'area' or 'decimate'");
   if (c.fake_labels != "train" && c.fake_labels != "random") fail("--fake-labels must be 'train' or 'random'");
   if (c.z_dist != "uniform" && c.z_dist != "normal") fail("--z must be 'uniform' or 'normal'");
+  if (!(c.ae_attr_weight >= 0)) fail("--ae-attr-weight must not be negative");
   if (c.input_noise < 0) fail("--input-noise must not be negative");
   if (c.dropout < 0 || c.dropout >= 1) fail("--dropout must be in [0, 1)");
   if (c.synthetic_count < 20) fail("--synthetic-count must be at least 20");
@@ -130,6 +133,7 @@ std::string to_json(const Config& c) {
      << "  \"halving\": " << json_string(c.halving) << ",\n"
      << "  \"lr\": " << c.lr << ",\n"
      << "  \"ae_lr_factor\": " << c.ae_lr_factor << ",\n"
+     << "  \"ae_attr_weight\": " << c.ae_attr_weight << ",\n"
      << "  \"beta1\": " << c.beta1 << ",\n"
      << "  \"beta2\": " << c.beta2 << ",\n"
      << "  \"real_target\": " << c.real_target << ",\n"

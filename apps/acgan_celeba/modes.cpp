@@ -128,6 +128,9 @@ int train_mode(const Config& config) {
 
   // Fixed inputs for the per-epoch sheets, drawn before any training.
   const nn::Tensor sheet_z = trainer.sample_z(kSheetRows);
+  std::vector<float> sheet_bases;
+  for (std::int64_t r = 0; r < kSheetRows; ++r)
+    sheet_bases.insert(sheet_bases.end(), data.majority.begin(), data.majority.end());
   std::vector<nn::Tensor> sheet_images;
   {
     loader.start_epoch(0);
@@ -162,7 +165,10 @@ int train_mode(const Config& config) {
     std::snprintf(suffix, sizeof suffix, "epoch_%03d.png", epoch + 1);
     write_reconstruction_sheet(config.out + "/reconstructions_" + suffix, trainer.encoder, trainer.generator,
                                sheet_images.front());
-    write_attribute_sheet(config.out + "/generated_" + suffix, trainer.generator, data.majority, sheet_z, kSheetFlips);
+    write_attribute_sheet(config.out + "/generated_" + suffix, trainer.generator, sheet_bases, sheet_z, kSheetFlips);
+    write_edit_sheet(config.out + "/edited_" + suffix, trainer.encoder, trainer.generator,
+                     sheet_images.front().slice_batch(0, std::min<std::int64_t>(kSheetRows, sheet_images.front().size(0))),
+                     kSheetFlips);
     log.plot();
   };
 

@@ -82,18 +82,20 @@ void write_reconstruction_sheet(const std::string& path, Encoder& encoder, Gener
   nn::write_png(path, nn::make_grid(nn::concat(rows, 0).to(nn::Device::cpu()), static_cast<int>(columns), 2, -1, 1));
 }
 
-void write_attribute_sheet(const std::string& path, Generator& generator, const std::vector<float>& base,
+void write_attribute_sheet(const std::string& path, Generator& generator, const std::vector<float>& bases,
                            const nn::Tensor& z, const std::vector<std::string>& flips) {
   nn::NoGradGuard no_grad;
   const std::int64_t rows = z.size(0), columns = static_cast<std::int64_t>(flips.size()) + 1;
   std::vector<float> attributes;
   std::vector<nn::Tensor> z_rows;
   for (std::int64_t r = 0; r < rows; ++r) {
+    const auto row = bases.begin() + r * kAttributes;
     for (std::int64_t c = 0; c < columns; ++c) {
-      std::vector<float> a = base;
+      std::vector<float> a(row, row + kAttributes);
       if (c > 0) {
-        const int index = nn::apps::celeba_attribute_index(flips[static_cast<std::size_t>(c - 1)]);
-        a[static_cast<std::size_t>(index)] = 1.0f - a[static_cast<std::size_t>(index)];
+        float& flipped = a[static_cast<std::size_t>(
+            nn::apps::celeba_attribute_index(flips[static_cast<std::size_t>(c - 1)]))];
+        flipped = flipped > 0.5f ? 0.0f : 1.0f;
       }
       attributes.insert(attributes.end(), a.begin(), a.end());
       z_rows.push_back(z.slice_batch(r, r + 1));
@@ -102,6 +104,13 @@ void write_attribute_sheet(const std::string& path, Generator& generator, const 
   const nn::Tensor y = nn::from_vector(attributes, {rows * columns, kAttributes}).to(z.device());
   const nn::Tensor faces = generator.generate(y, nn::concat(z_rows, 0));
   nn::write_png(path, nn::make_grid(faces.to(nn::Device::cpu()), static_cast<int>(columns), 2, -1, 1));
+}
+
+void write_edit_sheet(const std::string& path, Encoder& encoder, Generator& generator, const nn::Tensor& images,
+                      const std::vector<std::string>& flips) {
+  nn::NoGradGuard no_grad;
+  const auto [y, z] = encoder.encode(images);
+  write_attribute_sheet(path, generator, y.to_vector<float>(), z, flips);
 }
 
 void write_generation_sheet(const std::string& path, Generator& generator,

@@ -25,10 +25,15 @@ class RunLog {
 // Real images (top row of each pair) above their reconstructions G(E(x)).
 void write_reconstruction_sheet(const std::string& path, Encoder& encoder, Generator& generator,
                                 const nn::Tensor& images);
-// One row per z; the first column uses `base` attributes, each further
-// column flips one attribute of `flips` (CelebA names).
-void write_attribute_sheet(const std::string& path, Generator& generator, const std::vector<float>& base,
+// One row per z; the first column uses the row's attributes from `bases`
+// (rows x 40), each further column flips one attribute of `flips` (CelebA
+// names): a value over 0.5 becomes 0, any other 1.
+void write_attribute_sheet(const std::string& path, Generator& generator, const std::vector<float>& bases,
                            const nn::Tensor& z, const std::vector<std::string>& flips);
+// The same for real faces: each row holds E's code of one image, so the first
+// column is its reconstruction and the others edit one attribute of it.
+void write_edit_sheet(const std::string& path, Encoder& encoder, Generator& generator, const nn::Tensor& images,
+                      const std::vector<std::string>& flips);
 // One row per attribute set (each a base vector with its named attributes
 // set to 1), one column per z: the same z down each column.
 void write_generation_sheet(const std::string& path, Generator& generator,

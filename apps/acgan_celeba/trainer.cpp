@@ -76,7 +76,7 @@ StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
   discriminator_step(images, labels, fake_images, fake_y, m);
   const nn::Tensor wanted_y = sample_attributes(n);
   generator_step(wanted_y, sample_z(n), m);
-  autoencoder_step(images, m);
+  autoencoder_step(images, labels, m);
   return m;
 }
 
@@ -115,11 +115,13 @@ void Trainer::generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, St
   m.g_f1_y = sample_f1(y_gen, wanted_y);
 }
 
-void Trainer::autoencoder_step(const nn::Tensor& images, StepMetrics& m) {
+void Trainer::autoencoder_step(const nn::Tensor& images, const nn::Tensor& labels, StepMetrics& m) {
   ae_optimizer.zero_grad();
   const auto [code_y, code_z] = encoder.encode(images);
   const nn::Tensor ae_loss = nn::mae(generator.generate(code_y, code_z), images);
-  ae_loss.backward();
+  nn::Tensor loss = ae_loss;
+  if (config_.ae_attr_weight > 0) loss = loss + nn::bce(code_y, labels) * config_.ae_attr_weight;
+  loss.backward();
   m.ae_loss = ae_loss.item();
   require_finite(m.ae_loss, "the autoencoder's loss", d_optimizer.steps());
   ae_optimizer.step();

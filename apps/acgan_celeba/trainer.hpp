@@ -33,7 +33,7 @@ class Trainer {
   void discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
                           const nn::Tensor& fake_y, StepMetrics& metrics);
   void generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, StepMetrics& metrics);
-  void autoencoder_step(const nn::Tensor& images, StepMetrics& metrics);
+  void autoencoder_step(const nn::Tensor& images, const nn::Tensor& labels, StepMetrics& metrics);
   nn::CheckpointParts checkpoint_parts();
 
   // Attribute vectors for fakes: rows of the training labels or random multi-hot.

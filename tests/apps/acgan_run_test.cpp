@@ -46,7 +46,8 @@ TEST_CASE("a few steps on tiny synthetic data write every file of the run folder
   const fs::path root = scratch("smoke");
   REQUIRE(train_mode(tiny_run(root / "run", root / "cache", 3)) == 0);
   for (const char* file : {"config.json", "losses.csv", "metrics.csv", "losses.svg", "metrics.svg",
-                           "reconstructions_epoch_001.png", "generated_epoch_001.png", "checkpoint_last.safetensors",
+                           "reconstructions_epoch_001.png", "generated_epoch_001.png", "edited_epoch_001.png",
+                           "checkpoint_last.safetensors",
                            "checkpoint_step_3.safetensors"})
     CHECK(fs::exists(root / "run" / file));
   for (const char* csv : {"losses.csv", "metrics.csv"}) {

@@ -59,11 +59,42 @@ TEST_CASE("the generator sub-step leaves D bitwise unchanged; the autoencoder su
   const auto e_mid = snapshot(t.encoder);
   const auto g_mid = snapshot(t.generator);
   const auto d_mid = snapshot(t.discriminator);
-  t.autoencoder_step(images, m);
+  t.autoencoder_step(images, nn::from_vector(random_labels(4), {4, kAttributes}), m);
   CHECK(snapshot(t.discriminator) == d_mid);
   CHECK(snapshot(t.encoder) != e_mid);
   CHECK(snapshot(t.generator) != g_mid);
   CHECK(std::isfinite(m.ae_loss));
+}
+
+TEST_CASE("--ae-attr-weight adds BCE of E's y head on the real labels to the autoencoder sub-step", "[acgan]") {
+  const std::vector<float> train_labels = random_labels(16);
+  const nn::Tensor images = nn::uniform({3, 3, 64, 64}, -1, 1);
+  const nn::Tensor labels = nn::from_vector(random_labels(3), {3, kAttributes});
+  Config weighted_config = tiny_config();
+  weighted_config.ae_attr_weight = 2.0;
+  nn::manual_seed(13);
+  Trainer plain(tiny_config(), nn::Device::cpu(), train_labels);
+  nn::manual_seed(13);
+  Trainer weighted(weighted_config, nn::Device::cpu(), train_labels);
+  std::vector<float> p;
+  {
+    nn::NoGradGuard no_grad;
+    p = plain.encoder.encode(images).first.to_vector<float>();
+  }
+  StepMetrics m_plain, m_weighted;
+  plain.autoencoder_step(images, labels, m_plain);
+  weighted.autoencoder_step(images, labels, m_weighted);
+  CHECK(m_weighted.ae_loss == m_plain.ae_loss);  // the logged loss stays the MAE
+  // Mean BCE over 3 x 40 sigmoid outputs adds weight * (p - t) / 120 to each
+  // logit's gradient, so to the y head's bias gradient its sum over the batch.
+  const std::vector<float> t = labels.to_vector<float>();
+  const std::vector<float> g_plain = plain.encoder.y_head->bias.grad().to_vector<float>();
+  const std::vector<float> g_weighted = weighted.encoder.y_head->bias.grad().to_vector<float>();
+  for (std::int64_t j = 0; j < kAttributes; ++j) {
+    double expected = 0;
+    for (std::int64_t i = 0; i < 3; ++i) expected += 2.0 * (p[i * kAttributes + j] - t[i * kAttributes + j]) / 120.0;
+    CHECK(g_weighted[j] - g_plain[j] == Approx(expected).margin(1e-6));
+  }
 }
 
 TEST_CASE("label smoothing and attribute targets reach the losses as specified", "[acgan]") {
