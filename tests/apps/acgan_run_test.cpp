@@ -105,6 +105,7 @@ TEST_CASE("presets set the run's defaults and flags override them", "[acgan][con
   CHECK(quick.lr == 1e-3);
   CHECK(quick.ae_lr_factor == 0.5);
   CHECK(quick.epochs == 6);
+  CHECK(quick.ae_attr_weight == 0);
 
   const char* seed_args[] = {"acgan_celeba", "--lr", "1e-4", "--preset", "seed"};
   Config seed;
@@ -114,4 +115,14 @@ TEST_CASE("presets set the run's defaults and flags override them", "[acgan][con
   CHECK(seed.lr == 1e-4);
   CHECK(seed.ae_lr_factor == 0.25);
   CHECK(seed.epochs == 25);
+  CHECK(seed.ae_attr_weight == 0);
+
+  const char* attributes_args[] = {"acgan_celeba", "--preset", "attributes", "--epochs", "3"};
+  Config attributes;
+  REQUIRE(parse_config(5, attributes_args, attributes));
+  CHECK(attributes.preset == "attributes");
+  CHECK(attributes.lr == 2e-4);
+  CHECK(attributes.ae_lr_factor == 1.0);
+  CHECK(attributes.ae_attr_weight == 1.0);
+  CHECK(attributes.epochs == 3);
 }
