@@ -3,7 +3,7 @@
 side by side with bench/bench_acgan_step.cpp: the same layers, initialisation,
 losses, optimisers and sub-step order, on random data at batch 64.
 
-usage: acgan_step.py [--device cpu|cuda] [--batch 64] [--steps 10] [--warmup 1]
+usage: acgan_step.py [--device cpu|cuda] [--batch 64] [--steps 10] [--warmup 1] [--fastest]
 Prints one line: images/s.
 """
 import argparse
@@ -81,8 +81,9 @@ def main():
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: PyTorch's default)")
+    parser.add_argument("--fastest", action="store_true", help="fastest cuDNN algorithms, deterministic or not")
     args = parser.parse_args()
-    match_libnn(args.threads)
+    match_libnn(args.threads, args.fastest)
     dev, n = torch.device(args.device), args.batch
     E, D, G = TwoHeads(ATTRIBUTES, LATENT).to(dev), TwoHeads(1, ATTRIBUTES).to(dev), Generator().to(dev)
     lr = 2e-4
@@ -127,7 +128,8 @@ def main():
     if dev.type == "cuda":
         torch.cuda.synchronize()
     seconds = time.perf_counter() - start
-    print(f"pytorch {torch.__version__} {args.device} threads={torch.get_num_threads()} batch={n}: "
+    print(f"pytorch {torch.__version__} {args.device} threads={torch.get_num_threads()} batch={n}"
+          f"{' fastest' if args.fastest else ''}: "
           f"{args.steps * n / seconds:.1f} images/s ({seconds / args.steps * 1000:.1f} ms/step)")
 
 

@@ -2,6 +2,7 @@
 # Times one AE-AC-GAN training step in libnn and in PyTorch back to back, in
 # one run, so their ratio is measured under the same machine load.
 # usage: bench/reference/compare_acgan_step.sh BUILD_DIR [cpu|cuda] [STEPS]
+#   PYTHON  the interpreter that has PyTorch (default /usr/bin/python3)
 set -euo pipefail
 build=${1:-build}
 device=${2:-cpu}
@@ -11,4 +12,9 @@ here=$(dirname "${BASH_SOURCE[0]}")
   --benchmark_repetitions=1
 # PyTorch gets as many CPU threads as libnn's OpenMP: OMP_NUM_THREADS when
 # set, else every core (Debian's build would otherwise use one).
-"${PYTHON:-/usr/bin/python3}" "$here/acgan_step.py" --device "$device" --steps "$steps" --threads "${OMP_NUM_THREADS:-$(nproc)}"
+python=${PYTHON:-/usr/bin/python3}
+"$python" "$here/acgan_step.py" --device "$device" --steps "$steps" --threads "${OMP_NUM_THREADS:-$(nproc)}"
+# On CUDA also the fastest cuDNN algorithms, beside libnn's acgan_step/cuda_fastest.
+if [ "$device" = cuda ]; then
+  "$python" "$here/acgan_step.py" --device cuda --steps "$steps" --threads "${OMP_NUM_THREADS:-$(nproc)}" --fastest
+fi

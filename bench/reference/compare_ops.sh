@@ -4,6 +4,7 @@
 # by side (ratio: libnn's time over PyTorch's). PyTorch gets as many CPU
 # threads as libnn's OpenMP: OMP_NUM_THREADS when set, else every core.
 # usage: bench/reference/compare_ops.sh BUILD_DIR [cpu|cuda] [FILTER_REGEX]
+#   PYTHON  the interpreter that has PyTorch (default /usr/bin/python3)
 set -euo pipefail
 build=${1:-build}
 device=${2:-cpu}

@@ -14,9 +14,11 @@ namespace nn {
 void set_tf32(bool enabled);
 bool tf32_enabled();
 
-// Deterministic cuDNN convolution algorithms only, so that repeated runs give
-// bitwise identical results. On by default; set_deterministic(false) lets the
-// fastest algorithm be chosen, some of which accumulate with atomics.
+// Deterministic cuDNN convolution algorithms only, picked by cuDNN's
+// heuristics rather than by timing, so that repeated runs, in one process or
+// in several (a resumed training run), give bitwise identical results. On by
+// default; set_deterministic(false) times every algorithm and takes the
+// fastest, some of which accumulate with atomics.
 void set_deterministic(bool enabled);
 bool deterministic();
 

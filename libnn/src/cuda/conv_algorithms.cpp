@@ -30,6 +30,10 @@ struct ForwardPass {
     NN_CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithmEx(o.handle, o.x_desc, o.x, o.w_desc, o.w, o.conv_desc,
                                                           o.y_desc, o.y, count, returned, results, ws, bytes));
   }
+  static void rank(const ConvOperands& o, Perf* results, int* returned) {
+    NN_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(o.handle, o.x_desc, o.w_desc, o.conv_desc, o.y_desc, count,
+                                                          returned, results));
+  }
 };
 
 struct BackwardDataPass {
@@ -45,6 +49,10 @@ struct BackwardDataPass {
   static void find(const ConvOperands& o, Perf* results, int* returned, void* ws, std::size_t bytes) {
     NN_CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithmEx(o.handle, o.w_desc, o.w, o.y_desc, o.y, o.conv_desc,
                                                                o.x_desc, o.x, count, returned, results, ws, bytes));
+  }
+  static void rank(const ConvOperands& o, Perf* results, int* returned) {
+    NN_CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(o.handle, o.w_desc, o.y_desc, o.conv_desc, o.x_desc,
+                                                               count, returned, results));
   }
 };
 
@@ -62,6 +70,10 @@ struct BackwardFilterPass {
     NN_CUDNN_CHECK(cudnnFindConvolutionBackwardFilterAlgorithmEx(o.handle, o.x_desc, o.x, o.y_desc, o.y,
                                                                  o.conv_desc, o.w_desc, o.w, count, returned,
                                                                  results, ws, bytes));
+  }
+  static void rank(const ConvOperands& o, Perf* results, int* returned) {
+    NN_CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithm_v7(o.handle, o.x_desc, o.y_desc, o.conv_desc, o.w_desc,
+                                                                 count, returned, results));
   }
 };
 
@@ -84,10 +96,33 @@ std::string describe(const ConvKey& key) {
          " bytes";
 }
 
+// The first usable algorithm of `results`, in cuDNN's order.
+template <class Pass>
+ConvAlgorithm first_usable(const char* op, const ConvKey& key, const ConvOperands& operands,
+                           const typename Pass::Perf* results, int returned, std::size_t offered) {
+  for (int i = 0; i < returned; ++i) {
+    const typename Pass::Perf& result = results[i];
+    if (!usable(result, key, offered)) continue;
+    std::size_t needed = 0;
+    NN_CUDNN_CHECK(Pass::workspace(operands, result.algo, &needed));
+    return {static_cast<int>(result.algo), std::max(needed, result.memory)};
+  }
+  throw Error(std::string(op) + ": no usable cuDNN " + Pass::name + " algorithm for " + describe(key));
+}
+
+// cuDNN's heuristic ranking, without running anything.
+template <class Pass>
+ConvAlgorithm ranked(const char* op, const ConvKey& key, const ConvOperands& operands) {
+  std::array<typename Pass::Perf, Pass::count> results{};
+  int returned = 0;
+  Pass::rank(operands, results.data(), &returned);
+  return first_usable<Pass>(op, key, operands, results.data(), returned, kSearchWorkspaceLimit);
+}
+
 // Runs every algorithm of the pass on the operands and keeps the fastest
 // usable one (cuDNN returns them sorted by time).
 template <class Pass>
-ConvAlgorithm search(const char* op, const ConvKey& key, const ConvOperands& operands) {
+ConvAlgorithm fastest(const char* op, const ConvKey& key, const ConvOperands& operands) {
   std::size_t offered = 0;
   for (int a = 0; a < Pass::count; ++a) {
     std::size_t bytes = 0;
@@ -100,14 +135,18 @@ ConvAlgorithm search(const char* op, const ConvKey& key, const ConvOperands& ope
   std::array<typename Pass::Perf, Pass::count> results{};
   int returned = 0;
   Pass::find(operands, results.data(), &returned, workspace.as<void>(), offered);
-  for (int i = 0; i < returned; ++i) {
-    const typename Pass::Perf& result = results[static_cast<std::size_t>(i)];
-    if (!usable(result, key, offered)) continue;
-    std::size_t needed = 0;
-    NN_CUDNN_CHECK(Pass::workspace(operands, result.algo, &needed));
-    return {static_cast<int>(result.algo), std::max(needed, result.memory)};
-  }
-  throw Error(std::string(op) + ": no usable cuDNN " + Pass::name + " algorithm for " + describe(key));
+  return first_usable<Pass>(op, key, operands, results.data(), returned, offered);
+}
+
+// Deterministic mode takes the first usable algorithm of cuDNN's heuristic
+// ranking, which depends only on the problem, the GPU and the library, so
+// every process picks the same one and a resumed run repeats a fresh run bit
+// for bit. Timing the algorithms can rank near-equal ones differently from
+// one process to the next; that fastest pick is used after
+// set_deterministic(false).
+template <class Pass>
+ConvAlgorithm search(const char* op, const ConvKey& key, const ConvOperands& operands) {
+  return key.deterministic ? ranked<Pass>(op, key, operands) : fastest<Pass>(op, key, operands);
 }
 
 }  // namespace
