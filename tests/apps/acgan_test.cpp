@@ -66,7 +66,7 @@ TEST_CASE("the generator sub-step leaves D bitwise unchanged; the autoencoder su
   CHECK(std::isfinite(m.ae_loss));
 }
 
-TEST_CASE("--ae-attr-weight adds BCE of E's y head on the real labels to the autoencoder sub-step", "[acgan]") {
+TEST_CASE("the autoencoder attribute weight adds BCE of E's y head on the real labels to its sub-step", "[acgan]") {
   const std::vector<float> train_labels = random_labels(16);
   const nn::Tensor images = nn::uniform({3, 3, 64, 64}, -1, 1);
   const nn::Tensor labels = nn::from_vector(random_labels(3), {3, kAttributes});

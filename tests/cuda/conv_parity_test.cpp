@@ -2,7 +2,8 @@
 // (input, weight and bias gradients through autograd), on the layers the apps
 // build: Keras `same` with even and odd totals (asymmetric padding, which goes
 // through a padded copy), valid, explicit per-side padding, transposed layers
-// with and without output padding, batch 1 and 16, non-square images.
+// with and without output padding, batch 1 and 16, non-square images, and
+// the narrow stride-1 layers that skip cuDNN for direct kernels.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -49,6 +50,17 @@ std::vector<ConvCase> conv2d_cases() {
       {"explicit asymmetric padding", {2, 4, 9, 11}, {6, 4, 3, 3}, {1, 1}, {2, 0, 1, 3}},
       {"explicit padding past the kernel's reach, stride 2", {3, 4, 10, 9}, {5, 4, 3, 3}, {2, 2}, {3, 0, 0, 2}},
       {"explicit symmetric padding, no bias", {16, 8, 12, 7}, {8, 8, 3, 5}, {1, 1}, {1, 1, 2, 2}, false},
+      // Up to four output channels at stride 1 run on the direct kernels of
+      // kernels/narrow_conv.cu: several output tiles each way, more than one
+      // group of 8 input channels (with a partial one), padding on every side
+      // and past the kernel's reach, 1 to 4 output channels.
+      {"direct: 8x8 same to 3 channels, 19x70", {3, 11, 19, 70}, {3, 11, 8, 8}, {1, 1},
+       same_padding({19, 70}, {8, 8}, {1, 1})},
+      {"direct: 3x3 to 1 channel, padding past the kernel's reach", {2, 6, 9, 11}, {1, 6, 3, 3}, {1, 1},
+       {4, 0, 1, 5}},
+      {"direct: 5x4 valid to 4 channels, no bias", {2, 3, 33, 66}, {4, 3, 5, 4}, {1, 1}, {}, false},
+      {"direct: 16x16 same to 2 channels", {1, 17, 20, 18}, {2, 17, 16, 16}, {1, 1},
+       same_padding({20, 18}, {16, 16}, {1, 1})},
   };
 }
 

@@ -3,12 +3,15 @@
 // onto the other, through a zero-padded copy of the input where it has to.
 // Algorithms come from conv_algorithms (found once per problem), workspaces
 // and padded copies from the caching allocator; all work is queued on the
-// device's stream, to which the cuDNN handle is bound.
+// device's stream, to which the cuDNN handle is bound. Stride-1 convolutions
+// with at most four output channels skip cuDNN for the direct kernels of
+// kernels/narrow_conv.cu, which read the padding in place.
 #include <algorithm>
 #include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 
 #include "cuda/allocator.hpp"
@@ -19,6 +22,7 @@
 #include "cuda/cudnn_descriptors.hpp"
 #include "cuda/math_mode.hpp"
 #include "geometry/conv_padding.hpp"
+#include "narrow_conv_cuda.hpp"
 #include "nn/error.hpp"
 
 namespace nn::cuda_backend {
@@ -43,6 +47,22 @@ int alignment(const void* p) {
   int a = 1;
   while (a < kMaxAlignment && address % static_cast<std::uintptr_t>(2 * a) == 0) a *= 2;
   return a;
+}
+
+// The problem in the direct kernels' terms, when they take it.
+std::optional<kernels::NarrowConvGeometry> narrow_geometry(const cpu::ConvGeometry& g) {
+  const cpu::PatchGeometry& p = g.patch;
+  if (p.stride_h != 1 || p.stride_w != 1 || g.out_channels > kernels::kNarrowMaxOutChannels) return std::nullopt;
+  for (std::int64_t v : {g.batch, p.channels, p.in_h, p.in_w, p.out_h, p.out_w, p.kernel_h, p.kernel_w,
+                         g.batch * p.channels * p.in_h * p.in_w, g.batch * g.out_channels * p.out_h * p.out_w})
+    if (v > INT_MAX) return std::nullopt;
+  if (p.pad_top > INT_MAX || p.pad_left > INT_MAX) return std::nullopt;
+  const auto i = [](std::int64_t v) { return static_cast<int>(v); };
+  const kernels::NarrowConvGeometry n{i(g.batch),  i(p.channels), i(p.in_h),     i(p.in_w),
+                                      i(g.out_channels), i(p.out_h), i(p.out_w), i(p.kernel_h),
+                                      i(p.kernel_w), i(p.pad_top), i(p.pad_left)};
+  if (!kernels::narrow_conv_fits(n)) return std::nullopt;
+  return n;
 }
 
 // The sizes cuDNN sees for a libnn convolution, checked to fit its ints.
@@ -216,6 +236,11 @@ void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const cpu
   if (x.numel() == 0) {
     // Every output reads padding only.
     zero(y, scope.stream());
+  } else if (const auto n = narrow_geometry(g)) {
+    visit_dtype(y.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      kernels::narrow_conv_forward_cuda(x.data<T>(), w.data<T>(), *n, y.data<T>(), scope.stream());
+    });
   } else {
     const CudnnConv conv("conv2d_forward", g, y.dtype(), device, scope.stream());
     const DeviceBuffer padded(conv.copied() ? conv.copy_bytes() : 0, device);
@@ -231,6 +256,12 @@ void conv2d_backward_data(const Tensor& grad_y, const Tensor& w, const cpu::Conv
   const int device = grad_x.device().index;
   const DeviceScope scope(device);
   if (grad_y.numel() == 0) return zero(grad_x, scope.stream());
+  if (const auto n = narrow_geometry(g)) {
+    return visit_dtype(grad_x.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      kernels::narrow_conv_backward_data_cuda(grad_y.data<T>(), w.data<T>(), *n, grad_x.data<T>(), scope.stream());
+    });
+  }
   const CudnnConv conv("conv2d_backward_data", g, grad_x.dtype(), device, scope.stream());
   if (!conv.copied()) return conv.run(ConvPass::backward_data, grad_x.raw_data(), w.raw_data(), grad_y.raw_data());
   const DeviceBuffer padded(conv.copy_bytes(), device);
@@ -244,6 +275,14 @@ void conv2d_backward_weight(const Tensor& x, const Tensor& grad_y, const cpu::Co
   const int device = grad_w.device().index;
   const DeviceScope scope(device);
   if (x.numel() == 0 || grad_y.numel() == 0) return zero(grad_w, scope.stream());
+  if (const auto n = narrow_geometry(g)) {
+    const DeviceBuffer scratch(kernels::narrow_conv_backward_weight_scratch(*n, dtype_size(grad_w.dtype())), device);
+    return visit_dtype(grad_w.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      kernels::narrow_conv_backward_weight_cuda(x.data<T>(), grad_y.data<T>(), *n, grad_w.data<T>(),
+                                                scratch.as<void>(), scope.stream());
+    });
+  }
   const CudnnConv conv("conv2d_backward_weight", g, grad_w.dtype(), device, scope.stream());
   const DeviceBuffer padded(conv.copied() ? conv.copy_bytes() : 0, device);
   if (conv.copied()) conv.pad(x, padded.as<void>());
