@@ -19,7 +19,9 @@ constexpr int kDataChannels = 8;
 // Output rows per tile of the backward-weight kernel.
 constexpr int kWeightRows = 8;
 
-__device__ bool inside(int row, int col, int rows, int cols) { return row >= 0 && row < rows && col >= 0 && col < cols; }
+__device__ bool inside(int row, int col, int rows, int cols) {
+  return row >= 0 && row < rows && col >= 0 && col < cols;
+}
 
 // Shared tile of one plane: rows [row0, row0 + tile_h) and columns
 // [col0, col0 + tile_w) of a rows x cols plane, zero outside it.
@@ -138,9 +140,9 @@ __global__ void __launch_bounds__(kBlockThreads) backward_data_kernel(const T* _
 // grad_y[o] * x[c] shifted by its tap over the image, tile by tile, into
 // partial[image][o][c][tap].
 template <class T>
-__global__ void __launch_bounds__(kBlockThreads) backward_weight_kernel(const T* __restrict__ x,
-                                                                         const T* __restrict__ grad_y,
-                                                                         NarrowConvGeometry g, T* __restrict__ partial) {
+__global__ void __launch_bounds__(kBlockThreads)
+    backward_weight_kernel(const T* __restrict__ x, const T* __restrict__ grad_y, NarrowConvGeometry g,
+                           T* __restrict__ partial) {
   extern __shared__ unsigned char shared[];
   const int tile_h = kWeightRows + g.kernel_h - 1, tile_w = kTileCols + g.kernel_w - 1;
   const int taps = g.kernel_h * g.kernel_w, O = g.out_channels;
@@ -168,8 +170,8 @@ __global__ void __launch_bounds__(kBlockThreads) backward_weight_kernel(const T*
       __syncthreads();
     }
   if (active)
-    partial[static_cast<std::int64_t>(b) * O * g.channels * taps + (static_cast<std::int64_t>(o) * g.channels + c) * taps +
-            kh * g.kernel_w + kw] = acc;
+    partial[static_cast<std::int64_t>(b) * O * g.channels * taps +
+            (static_cast<std::int64_t>(o) * g.channels + c) * taps + kh * g.kernel_w + kw] = acc;
 }
 
 // grad_w[j] = the images' partial sums added in image order.

@@ -166,9 +166,9 @@ int train_mode(const Config& config) {
     write_reconstruction_sheet(config.out + "/reconstructions_" + suffix, trainer.encoder, trainer.generator,
                                sheet_images.front());
     write_attribute_sheet(config.out + "/generated_" + suffix, trainer.generator, sheet_bases, sheet_z, kSheetFlips);
+    const nn::Tensor& faces = sheet_images.front();
     write_edit_sheet(config.out + "/edited_" + suffix, trainer.encoder, trainer.generator,
-                     sheet_images.front().slice_batch(0, std::min<std::int64_t>(kSheetRows, sheet_images.front().size(0))),
-                     kSheetFlips);
+                     faces.slice_batch(0, std::min<std::int64_t>(kSheetRows, faces.size(0))), kSheetFlips);
     log.plot();
   };
 
