@@ -41,18 +41,19 @@ python_reader_env() {
     echo "setup: could not install safetensors and numpy; that test will be skipped"
 }
 
+# configure_and_build DIR TARGET [CMAKE_ARGS...]; TARGET "all" builds everything.
 configure_and_build() {
-  local dir=$1
-  shift
+  local dir=$1 target=$2
+  shift 2
   cmake -S "$root" -B "$dir" -G Ninja "$@"
-  cmake --build "$dir" -j "$jobs"
+  cmake --build "$dir" -j "$jobs" --target "$target"
 }
 
 case "$mode" in
   bench)
     packages+=(python3-torch)
     install_missing
-    configure_and_build "$root/build"
+    configure_and_build "$root/build" all
     devices=(cpu)
     command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1 && devices+=(cuda)
     for device in "${devices[@]}"; do
@@ -62,17 +63,18 @@ case "$mode" in
     ;;
   demo)
     install_missing
-    configure_and_build "$root/build"
+    # Only the app and what it links: the tests and benchmarks wait for `test`.
+    configure_and_build "$root/build" acgan_celeba
     "$root/build/apps/acgan_celeba/acgan_celeba" --out "$root/out/acgan_celeba" "${@:2}"
     ;;
   test)
     install_missing
     start=$(date +%s)
     python_reader_env
-    configure_and_build "$root/build"
+    configure_and_build "$root/build" all
     ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
     echo "setup: sanitizer build (AddressSanitizer + UndefinedBehaviorSanitizer)"
-    configure_and_build "$root/build-sanitize" -DLIBNN_WITH_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    configure_and_build "$root/build-sanitize" all -DLIBNN_WITH_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DLIBNN_SANITIZE=address,undefined
     # The learnability test trains a CNN for minutes; the release suite runs it.
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
