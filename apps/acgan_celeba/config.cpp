@@ -13,7 +13,7 @@ void apply_preset(const std::string& name, Config& c) {
   if (name == "quick") {
     // Sized for minutes on a 2-core CPU: six passes over 2400 synthetic faces
     // (450 steps). The N(0, 0.01) convolutions start the networks nearly
-    // silent, and at the seed's lr (5e-5, AE a quarter) faces only emerge
+    // silent, and at the original script's lr (5e-5, AE a quarter) faces only emerge
     // after thousands of steps; lr 1e-3 with the AE at half of it shows face
     // structure in the reconstructions within these few hundred.
     c.batch = 32;
@@ -33,7 +33,8 @@ void apply_preset(const std::string& name, Config& c) {
     c.epochs = 40;
     c.synthetic_count = 3000;
   } else if (name == "seed") {
-    // The seed's settings: batch 256, lr 5e-5, 25 epochs on about a third of CelebA.
+    // The original training script's settings: batch 256, lr 5e-5, 25 epochs
+    // on about a third of CelebA.
     c.batch = 256;
     c.lr = 5e-5;
     c.epochs = 25;

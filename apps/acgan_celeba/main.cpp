@@ -1,5 +1,5 @@
-// acgan_celeba: trains the auto-encoder + auxiliary-classifier GAN of SPEC
-// 2.1, or generates and reconstructs faces from one of its checkpoints.
+// acgan_celeba: trains the auto-encoder + auxiliary-classifier GAN described
+// in docs/acgan_celeba.md, or generates and reconstructs faces from one of its checkpoints.
 #include <iostream>
 
 #include "acgan_celeba/config.hpp"

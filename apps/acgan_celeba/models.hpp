@@ -1,5 +1,5 @@
 #pragma once
-// The three networks of the AE-AC-GAN (SPEC 2.1), on 64x64x3 images in
+// The three networks of the AE-AC-GAN (docs/acgan_celeba.md), on 64x64x3 images in
 // [-1, 1], 40 attributes and a latent z of 200.
 #include <memory>
 

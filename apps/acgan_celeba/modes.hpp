@@ -5,7 +5,7 @@
 
 namespace acgan {
 
-// Trains per SPEC 2.1 into config.out: config.json, losses.csv, metrics.csv,
+// Trains into config.out: config.json, losses.csv, metrics.csv,
 // their plots, per-epoch sample sheets and checkpoints; --resume continues a
 // run exactly where its checkpoint stopped.
 int train_mode(const Config& config);

@@ -1,5 +1,5 @@
 #pragma once
-// One training step of the AE-AC-GAN, in SPEC 2.1's order:
+// One training step of the AE-AC-GAN, in the model's order:
 //  1. D on a real batch (w target real_target, y the true attributes) and on
 //     a fake batch (w target 0, y the attributes it was generated from), one
 //     Adam step on the summed BCE losses;

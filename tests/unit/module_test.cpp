@@ -7,7 +7,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-// The AE-AC-GAN encoder trunk of SPEC 2.1 at 64x64 with two heads: a model
+// The AE-AC-GAN encoder trunk at 64x64 with two heads: a model
 // with one input and two outputs, composed from layers without special hooks.
 class TwoHeadEncoder : public Module {
  public:
@@ -33,7 +33,7 @@ class TwoHeadEncoder : public Module {
   std::shared_ptr<Dense> y_head, z_head;
 };
 
-// The generator of SPEC 2.1: two inputs joined by Concatenate.
+// The AE-AC-GAN generator: two inputs joined by Concatenate.
 class Generator : public Module {
  public:
   Generator() : Module("Generator") {
