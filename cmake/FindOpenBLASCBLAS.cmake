@@ -2,7 +2,7 @@
 # defines the imported target OpenBLAS::CBLAS.
 find_path(OpenBLASCBLAS_INCLUDE_DIR cblas.h
   PATH_SUFFIXES openblas-pthread openblas-openmp openblas x86_64-linux-gnu/openblas-pthread)
-find_library(OpenBLASCBLAS_LIBRARY NAMES openblas)
+find_library(OpenBLASCBLAS_LIBRARY NAMES openblas PATH_SUFFIXES openblas-pthread openblas-openmp)
 include(FindPackageHandleStandardArgs)
 find_package_handle_standard_args(OpenBLASCBLAS
   REQUIRED_VARS OpenBLASCBLAS_LIBRARY OpenBLASCBLAS_INCLUDE_DIR
