@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <nn/data_loader.hpp>
+#include <nn/data/data_loader.hpp>
 #include <nn/nn.hpp>
 #include <numeric>
 #include <optional>
@@ -17,6 +17,7 @@
 #include <vector>
 
 using namespace nn;
+using namespace nn::data;
 using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
 

@@ -14,11 +14,11 @@
 #include <nn/image.hpp>
 
 #include "celeba_fixture.hpp"
-#include "common/celeba.hpp"
-#include "common/celeba_attributes.hpp"
-#include "common/synthetic_faces.hpp"
+#include "nn/data/celeba.hpp"
+#include "nn/data/celeba_attributes.hpp"
+#include "nn/data/synthetic_faces.hpp"
 
-using namespace nn::apps;
+using namespace nn::data;
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 

@@ -1,4 +1,4 @@
-#include "common/cache_file.hpp"
+#include "cache_file.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -14,7 +14,7 @@
 
 #include "nn/error.hpp"
 
-namespace nn::apps::cache_file {
+namespace nn::data::cache_file {
 namespace {
 
 static_assert(std::endian::native == std::endian::little, "the cache format is little-endian");
@@ -191,4 +191,4 @@ void write_atomically(const std::string& path, const std::uint8_t* data, std::si
   }
 }
 
-}  // namespace nn::apps::cache_file
+}  // namespace nn::data::cache_file

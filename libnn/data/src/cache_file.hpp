@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-namespace nn::apps::cache_file {
+namespace nn::data::cache_file {
 
 inline constexpr std::uint32_t kVersion = 1;
 inline constexpr std::size_t kHeaderBytes = 128;
@@ -58,4 +58,4 @@ std::optional<Mapping> map_file(const std::string& path);
 // readers see the old file or the complete new one.
 void write_atomically(const std::string& path, const std::uint8_t* data, std::size_t size);
 
-}  // namespace nn::apps::cache_file
+}  // namespace nn::data::cache_file

@@ -1,4 +1,4 @@
-#include "common/celeba.hpp"
+#include "nn/data/celeba.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -11,7 +11,7 @@
 
 #include "nn/error.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 namespace fs = std::filesystem;
 namespace {
 
@@ -350,4 +350,4 @@ Image read_celeba_image(const std::string& path) {
   return decode_image(bytes, path, 3);
 }
 
-}  // namespace nn::apps
+}  // namespace nn::data

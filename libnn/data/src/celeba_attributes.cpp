@@ -1,4 +1,4 @@
-#include "common/celeba_attributes.hpp"
+#include "nn/data/celeba_attributes.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,7 +8,7 @@
 
 #include "nn/error.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 namespace {
 
 constexpr std::array<std::string_view, kCelebaAttributeCount> kNames = {
@@ -63,4 +63,4 @@ int celeba_attribute_index(std::string_view name) {
   throw Error("unknown CelebA attribute '" + std::string(name) + "' (closest: " + closest_names(name) + ")");
 }
 
-}  // namespace nn::apps
+}  // namespace nn::data

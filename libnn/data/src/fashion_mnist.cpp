@@ -1,4 +1,4 @@
-#include "common/fashion_mnist.hpp"
+#include "nn/data/fashion_mnist.hpp"
 
 #include <zlib.h>
 
@@ -8,7 +8,7 @@
 
 #include "nn/error.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 namespace {
 
 constexpr std::uint8_t kUnsignedByteType = 0x08;
@@ -159,4 +159,4 @@ std::shared_ptr<FashionMnist> load_fashion_mnist(FashionMnistSplit split, const 
   return std::make_shared<FashionMnist>(std::move(images.values), std::move(labels.values));
 }
 
-}  // namespace nn::apps
+}  // namespace nn::data

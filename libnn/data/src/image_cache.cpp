@@ -1,4 +1,4 @@
-#include "common/image_cache.hpp"
+#include "nn/data/image_cache.hpp"
 
 #include <sys/stat.h>
 
@@ -12,11 +12,11 @@
 #include <optional>
 #include <vector>
 
-#include "common/cache_file.hpp"
-#include "common/progress.hpp"
+#include "cache_file.hpp"
 #include "nn/error.hpp"
+#include "progress_counter.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 namespace {
 
 constexpr std::uint32_t kChannels = 3;
@@ -132,8 +132,7 @@ ImageCacheResult build(const ImageCacheRequest& request, const CelebaFolder& fol
   std::uint8_t* images = file->data() + cache_file::kHeaderBytes;
   std::uint8_t* labels = images + n * image_bytes;
 
-  std::optional<ProgressBar> progress;
-  if (request.show_progress) progress.emplace("caching images", n, ProgressOptions().unit("img"));
+  ProgressCounter progress(request.progress, n);
   std::atomic<bool> failed{false};
   std::mutex error_mutex;
   std::int64_t error_index = n;
@@ -155,10 +154,9 @@ ImageCacheResult build(const ImageCacheRequest& request, const CelebaFolder& fol
       continue;
     }
     std::copy(sample.labels.begin(), sample.labels.end(), labels + i * kCelebaAttributeCount);
-    if (progress) progress->advance();
+    progress.advance();
   }
   if (failed) throw Error(error);
-  if (progress) progress->finish();
 
   header.payload_checksum = cache_file::checksum(images, header.payload_bytes);
   cache_file::encode(header, file->data());
@@ -204,4 +202,4 @@ ImageCacheResult load_or_build(const ImageCacheRequest& request) {
   return build(request, folder, expected, std::move(reason));
 }
 
-}  // namespace nn::apps
+}  // namespace nn::data

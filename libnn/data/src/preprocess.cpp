@@ -1,4 +1,4 @@
-#include "common/preprocess.hpp"
+#include "nn/data/preprocess.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include "nn/error.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 namespace {
 
 constexpr int kFaceTop = 59, kFaceLeft = 24, kFaceSide = 128;
@@ -126,4 +126,4 @@ Image preprocess(const Image& image, const PreprocessOptions& options, const std
   throw Error(name + ": unknown crop mode");
 }
 
-}  // namespace nn::apps
+}  // namespace nn::data

@@ -1,6 +1,6 @@
-#include "common/raster.hpp"
+#include "raster.hpp"
 
-namespace nn::apps::raster {
+namespace nn::data::raster {
 
 double small_angle_sin(double a) {
   const double a2 = a * a;
@@ -87,4 +87,4 @@ Box bounds(const std::vector<Vec2>& points, double margin) {
   return {box.x0 - margin, box.y0 - margin, box.x1 + margin, box.y1 + margin};
 }
 
-}  // namespace nn::apps::raster
+}  // namespace nn::data::raster

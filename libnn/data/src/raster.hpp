@@ -12,7 +12,7 @@
 
 #include "nn/image.hpp"
 
-namespace nn::apps::raster {
+namespace nn::data::raster {
 
 struct Vec2 {
   double x = 0, y = 0;
@@ -155,4 +155,4 @@ void fill(Canvas& canvas, const Frame& frame, Box box, Distance&& distance, Rgb 
   paint(canvas, frame, box, std::forward<Distance>(distance), [colour](Vec2) { return colour; }, opacity, softness);
 }
 
-}  // namespace nn::apps::raster
+}  // namespace nn::data::raster

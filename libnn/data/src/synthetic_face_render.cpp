@@ -7,12 +7,12 @@
 #include <utility>
 #include <vector>
 
-#include "common/face_random.hpp"
-#include "common/raster.hpp"
-#include "common/synthetic_face_traits.hpp"
-#include "common/synthetic_faces.hpp"
+#include "face_random.hpp"
+#include "raster.hpp"
+#include "synthetic_face_traits.hpp"
+#include "nn/data/synthetic_faces.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 namespace {
 
 using raster::Box;
@@ -621,9 +621,9 @@ void finish(const Face& f, Canvas& canvas, std::uint64_t seed, std::int64_t inde
   const int pixels = canvas.width() * canvas.height();
   double* values = canvas.at(0, 0);
   for (int i = 0; i < pixels; i += 4) {
-    const kernels::Philox4 draws = random.block();
+    const RandomBlock draws = random.block();
     for (int j = 0; j < 4 && i + j < pixels; ++j) {
-      const std::uint32_t bits = draws.v[j];
+      const std::uint32_t bits = draws[j];
       for (int c = 0; c < 3; ++c) {
         const double u = static_cast<double>((bits >> (10 * c)) & 1023u) / 1023.0 - 0.5;
         values[(i + j) * 3 + c] += 2.0 * f.noise * u;
@@ -656,4 +656,4 @@ SyntheticFace render_synthetic_face(std::uint64_t seed, std::int64_t index) {
   return out;
 }
 
-}  // namespace nn::apps
+}  // namespace nn::data

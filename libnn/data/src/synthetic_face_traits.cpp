@@ -1,13 +1,13 @@
-#include "common/synthetic_face_traits.hpp"
+#include "synthetic_face_traits.hpp"
 
 #include <iterator>
 #include <string_view>
 #include <utility>
 
-#include "common/face_random.hpp"
+#include "face_random.hpp"
 #include "nn/error.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 
 // The conditional probabilities below are chosen so that the marginals come
 // out near CelebA's published attribute frequencies (Male 0.42, Young 0.77,
@@ -107,4 +107,4 @@ std::array<bool, kCelebaAttributeCount> attribute_row(const FaceTraits& t) {
   return row;
 }
 
-}  // namespace nn::apps
+}  // namespace nn::data

@@ -4,9 +4,9 @@
 #include <array>
 #include <cstdint>
 
-#include "common/celeba_attributes.hpp"
+#include "nn/data/celeba_attributes.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 
 struct FaceTraits {
   bool five_o_clock_shadow = false, arched_eyebrows = false, attractive = false, bags_under_eyes = false;
@@ -27,4 +27,4 @@ FaceTraits sample_face_traits(std::uint64_t seed, std::int64_t index);
 // The labels in CelebA's column order.
 std::array<bool, kCelebaAttributeCount> attribute_row(const FaceTraits& traits);
 
-}  // namespace nn::apps
+}  // namespace nn::data

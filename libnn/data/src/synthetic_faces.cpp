@@ -1,5 +1,5 @@
 // Writing a CelebA-layout folder of synthetic faces, and reusing one.
-#include "common/synthetic_faces.hpp"
+#include "nn/data/synthetic_faces.hpp"
 
 #include <atomic>
 #include <cstdio>
@@ -9,10 +9,10 @@
 #include <string_view>
 #include <vector>
 
-#include "common/progress.hpp"
 #include "nn/error.hpp"
+#include "progress_counter.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 namespace {
 
 namespace fs = std::filesystem;
@@ -93,7 +93,8 @@ int synthetic_face_partition(std::int64_t index, std::int64_t count) {
   return index < train + validation ? 1 : 2;
 }
 
-void write_synthetic_celeba(const std::string& dir_name, std::int64_t count, std::uint64_t seed) {
+void write_synthetic_celeba(const std::string& dir_name, std::int64_t count, std::uint64_t seed,
+                            const ProgressReport& progress) {
   if (count <= 0) throw Error("synthetic faces: count must be positive, got " + std::to_string(count));
   const fs::path dir(dir_name);
   check_target(dir);
@@ -109,7 +110,7 @@ void write_synthetic_celeba(const std::string& dir_name, std::int64_t count, std
   std::vector<std::array<bool, kCelebaAttributeCount>> rows(static_cast<std::size_t>(count));
   std::string failure;
   std::atomic<bool> failed = false;
-  ProgressBar progress("synthetic faces", count, ProgressOptions().unit("img").final_line(false));
+  ProgressCounter counter(progress, count);
 #pragma omp parallel for schedule(dynamic, 8)
   for (std::int64_t i = 0; i < count; ++i) {
     if (failed) continue;
@@ -117,14 +118,13 @@ void write_synthetic_celeba(const std::string& dir_name, std::int64_t count, std
       SyntheticFace face = render_synthetic_face(seed, i);
       write_jpeg((images / image_name(i)).string(), face.image, kJpegQuality);
       rows[static_cast<std::size_t>(i)] = face.attributes;
-      progress.advance();
+      counter.advance();
     } catch (const std::exception& e) {
 #pragma omp critical(synthetic_faces_failure)
       if (failure.empty()) failure = e.what();
       failed = true;
     }
   }
-  progress.finish();
   if (!failure.empty()) throw Error(failure);
 
   write_text_file(dir / "list_attr_celeba.txt", attribute_file(rows));
@@ -132,7 +132,8 @@ void write_synthetic_celeba(const std::string& dir_name, std::int64_t count, std
   write_text_file(dir / kStampName, stamp_text(count, seed, true));
 }
 
-bool ensure_synthetic_celeba(const std::string& dir_name, std::int64_t count, std::uint64_t seed) {
+bool ensure_synthetic_celeba(const std::string& dir_name, std::int64_t count, std::uint64_t seed,
+                             const ProgressReport& progress) {
   const fs::path dir(dir_name);
   std::error_code error;
   const bool complete = read_small_file(dir / kStampName) == stamp_text(count, seed, true) &&
@@ -140,8 +141,8 @@ bool ensure_synthetic_celeba(const std::string& dir_name, std::int64_t count, st
                         fs::is_regular_file(dir / "list_eval_partition.txt", error) &&
                         fs::is_regular_file(dir / "img_align_celeba" / image_name(count - 1), error);
   if (complete) return false;
-  write_synthetic_celeba(dir_name, count, seed);
+  write_synthetic_celeba(dir_name, count, seed, progress);
   return true;
 }
 
-}  // namespace nn::apps
+}  // namespace nn::data

@@ -1,6 +1,6 @@
 #pragma once
-// The one mapping between 8-bit pixels and tensor values shared by image I/O
-// and the data loader: p in [0,255] <-> low + (high - low) * p / 255.
+// The one mapping between 8-bit pixels and tensor values, shared by image I/O
+// and libnn::data's loader: p in [0,255] <-> low + (high - low) * p / 255.
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -8,8 +8,9 @@
 
 #include "nn/error.hpp"
 
-namespace nn::detail {
+namespace nn {
 
+// Raises nn::Error naming `op` unless low < high, both finite.
 inline void check_pixel_range(const char* op, double low, double high) {
   if (!(std::isfinite(low) && std::isfinite(high) && low < high))
     throw Error(std::string(op) + ": value range [" + std::to_string(low) + ", " + std::to_string(high) +
@@ -32,4 +33,4 @@ inline std::uint8_t pixel_level(double value, double low, double high) {
   return static_cast<std::uint8_t>(level + 0.5);
 }
 
-}  // namespace nn::detail
+}  // namespace nn

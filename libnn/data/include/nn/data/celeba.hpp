@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "common/celeba_attributes.hpp"
+#include "nn/data/celeba_attributes.hpp"
 #include "nn/image.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 
 enum class CelebaSplit { train, validation, test, all };
 
@@ -45,4 +45,4 @@ CelebaFolder read_celeba(const std::string& folder, const CelebaSelection& selec
 // One image of the folder: a complete JPEG file, decoded to 3 channels.
 Image read_celeba_image(const std::string& path);
 
-}  // namespace nn::apps
+}  // namespace nn::data

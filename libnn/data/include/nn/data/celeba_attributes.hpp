@@ -3,7 +3,7 @@
 #include <array>
 #include <string_view>
 
-namespace nn::apps {
+namespace nn::data {
 
 inline constexpr int kCelebaAttributeCount = 40;
 
@@ -13,4 +13,4 @@ const std::array<std::string_view, kCelebaAttributeCount>& celeba_attribute_name
 // suggests the closest names.
 int celeba_attribute_index(std::string_view name);
 
-}  // namespace nn::apps
+}  // namespace nn::data

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "nn/data_loader.hpp"
+#include "nn/data/dataset.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 
 inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 inline constexpr int kFashionMnistClasses = 10;
@@ -60,4 +60,4 @@ bool fashion_mnist_available(const std::string& dir = kFashionMnistDir,
 // Reads and validates one split (60000 train or 10000 test images).
 std::shared_ptr<FashionMnist> load_fashion_mnist(FashionMnistSplit split, const std::string& dir = kFashionMnistDir);
 
-}  // namespace nn::apps
+}  // namespace nn::data

@@ -15,11 +15,12 @@
 #include <memory>
 #include <string>
 
-#include "common/celeba.hpp"
-#include "common/preprocess.hpp"
-#include "nn/data_loader.hpp"
+#include "nn/data/celeba.hpp"
+#include "nn/data/preprocess.hpp"
+#include "nn/data/dataset.hpp"
+#include "nn/data/progress.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 
 // Images and labels held in memory (a mapped cache file or a fresh build).
 class PackedDataset final : public Dataset {
@@ -48,7 +49,7 @@ struct ImageCacheRequest {
   std::string cache_path;  // the cache file (its folder is created if needed)
   CelebaSelection selection;
   PreprocessOptions preprocess;
-  bool show_progress = true;  // a progress bar (ProgressBar) while building
+  ProgressReport progress;  // told of every image while building; empty for none
 };
 
 struct ImageCacheResult {
@@ -62,4 +63,4 @@ struct ImageCacheResult {
 // atomically. Any bad input raises nn::Error naming the file.
 ImageCacheResult load_or_build(const ImageCacheRequest& request);
 
-}  // namespace nn::apps
+}  // namespace nn::data

@@ -15,7 +15,7 @@
 
 #include "nn/image.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 
 enum class CropMode : std::uint8_t { face_crop, resize, center_crop };
 enum class Halving : std::uint8_t { area_average, decimate };
@@ -37,4 +37,4 @@ Image halve(const Image& image, Halving halving);
 Image resize_area(const Image& image, int width, int height);
 Image center_crop(const Image& image, int size);
 
-}  // namespace nn::apps
+}  // namespace nn::data

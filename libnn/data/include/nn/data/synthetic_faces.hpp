@@ -13,10 +13,11 @@
 #include <cstdint>
 #include <string>
 
-#include "common/celeba_attributes.hpp"
+#include "nn/data/celeba_attributes.hpp"
+#include "nn/data/progress.hpp"
 #include "nn/image.hpp"
 
-namespace nn::apps {
+namespace nn::data {
 
 inline constexpr int kSyntheticFaceWidth = 178;
 inline constexpr int kSyntheticFaceHeight = 218;
@@ -48,11 +49,13 @@ int synthetic_face_partition(std::int64_t index, std::int64_t count);
 // Writes dir/img_align_celeba/000001.jpg ..., dir/list_attr_celeba.txt and
 // dir/list_eval_partition.txt for `count` faces, drawing in parallel, plus a
 // stamp file naming the parameters. Refuses a non-empty folder that holds no
-// stamp (it could be a real dataset).
-void write_synthetic_celeba(const std::string& dir, std::int64_t count, std::uint64_t seed);
+// stamp (it could be a real dataset). `progress` hears of every face written.
+void write_synthetic_celeba(const std::string& dir, std::int64_t count, std::uint64_t seed,
+                            const ProgressReport& progress = {});
 // Reuses `dir` when it holds a complete set written with the same count,
 // seed and generator version; regenerates it otherwise. Returns whether it
 // (re)generated.
-bool ensure_synthetic_celeba(const std::string& dir, std::int64_t count, std::uint64_t seed);
+bool ensure_synthetic_celeba(const std::string& dir, std::int64_t count, std::uint64_t seed,
+                             const ProgressReport& progress = {});
 
-}  // namespace nn::apps
+}  // namespace nn::data
