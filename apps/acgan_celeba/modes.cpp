@@ -15,6 +15,7 @@
 #include "common/cli.hpp"
 #include "common/progress.hpp"
 #include "nn/data/celeba_attributes.hpp"
+#include "nn/data/data_loader.hpp"
 
 namespace acgan {
 namespace {

@@ -10,7 +10,7 @@
 
 #include <nn/error.hpp>
 
-#include "celeba_fixture.hpp"
+#include "data/celeba_fixture.hpp"
 #include "common/plot.hpp"
 
 using namespace nn::apps;

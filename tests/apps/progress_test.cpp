@@ -54,3 +54,14 @@ TEST_CASE("progress: rates and durations read well", "[progress]") {
   CHECK(format_rate(12.34) == "12.3");
   CHECK(format_rate(0.5) == "0.50");
 }
+
+TEST_CASE("progress: a progress report draws a bar that finishes at the total", "[progress]") {
+  std::ostringstream out;
+  const auto report = progress_bar_report("caching", ProgressOptions().unit("img").stream(out).interactive(false));
+  for (std::int64_t done = 1; done <= 4; ++done) {
+    CHECK(out.str().empty());
+    report(done, 4);
+  }
+  CHECK_THAT(out.str(), Contains("caching: 4/4 img in "));
+  CHECK(out.str().find('\n') == out.str().size() - 1);
+}

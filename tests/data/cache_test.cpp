@@ -82,6 +82,20 @@ TEST_CASE("the image cache holds the preprocessed images and labels", "[cache]")
   CHECK(std::distance(fs::directory_iterator(f.cache().parent_path()), fs::directory_iterator()) == 1);
 }
 
+TEST_CASE("the image cache reports its build image by image, and nothing when it reads", "[cache]") {
+  CacheFixture f;
+  std::vector<std::int64_t> counts;
+  f.request.progress = [&](std::int64_t done, std::int64_t total) {
+    CHECK(total == 6);
+    counts.push_back(done);
+  };
+  REQUIRE(load_or_build(f.request).built);
+  CHECK(counts == std::vector<std::int64_t>{1, 2, 3, 4, 5, 6});
+  counts.clear();
+  REQUIRE_FALSE(load_or_build(f.request).built);
+  CHECK(counts.empty());
+}
+
 TEST_CASE("the image cache follows the selection and preprocessing", "[cache]") {
   CacheFixture f;
   f.request.selection = {CelebaSplit::train, 1.0};  // rows 0, 1, 4, 5

@@ -240,6 +240,28 @@ TEST_CASE("Stopping mid-epoch neither hangs nor loses samples", "[loader]") {
   CHECK(order == all);
 }
 
+TEST_CASE("DataLoaderOptions reads back what its setters set", "[loader]") {
+  const DataLoaderOptions defaults;
+  CHECK(defaults.batch_size() == 64);
+  CHECK(defaults.shuffle());
+  CHECK_FALSE(defaults.drop_last());
+  CHECK(defaults.seed() == 0);
+  CHECK((defaults.low() == -1.0 && defaults.high() == 1.0));
+  const DataLoaderOptions set = DataLoaderOptions()
+                                    .batch_size(9)
+                                    .shuffle(false)
+                                    .drop_last(true)
+                                    .seed(17)
+                                    .range(0.0, 255.0)
+                                    .tensor_options(TensorOptions().dtype(Dtype::f64));
+  CHECK(set.batch_size() == 9);
+  CHECK_FALSE(set.shuffle());
+  CHECK(set.drop_last());
+  CHECK(set.seed() == 17);
+  CHECK((set.low() == 0.0 && set.high() == 255.0));
+  CHECK(set.tensor_options().dtype_ == Dtype::f64);
+}
+
 TEST_CASE("DataLoader refuses misuse", "[loader]") {
   auto data = std::make_shared<FakeDataset>(10, Shape{1, 2, 2});
   CHECK_THROWS_WITH(DataLoader(data, DataLoaderOptions().batch_size(0)), Contains("batch size"));
