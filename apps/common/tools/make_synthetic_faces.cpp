@@ -30,12 +30,12 @@ std::optional<Options> parse(int argc, char** argv) {
   Options o;
   nn::apps::CommandLine cli("make_synthetic_faces",
                             "Writes a CelebA-layout folder of synthetic faces and/or a PNG sheet of the first few.");
-  cli.bind("--out", o.out,
-           "write DIR/img_align_celeba/000001.jpg ..., list_attr_celeba.txt and list_eval_partition.txt; "
-           "DIR must be empty, missing or written by this tool before");
+  cli.option("--out", "DIR", "write CelebA's layout into DIR (empty, missing or written by this tool before)",
+             [&o](const std::string& v) { o.out = v; });
   cli.bind("--count", o.count, "faces in the folder");
   cli.bind("--seed", o.seed, "generator seed; the same seed gives the same files");
-  cli.bind("--sheet", o.sheet, "PNG grid of the first --sheet-count faces, 8 per row");
+  cli.option("--sheet", "FILE.png", "PNG grid of the first --sheet-count faces, 8 per row",
+             [&o](const std::string& v) { o.sheet = v; });
   cli.bind("--sheet-count", o.sheet_count, "faces on the sheet");
   cli.bind("--sheet-crop", o.sheet_crop, "show the 64x64 face crop the models see instead of the full image");
   if (!cli.parse(argc, argv)) return std::nullopt;

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "face_random.hpp"
+#include "nn/data/synthetic_faces.hpp"
 #include "raster.hpp"
 #include "synthetic_face_traits.hpp"
-#include "nn/data/synthetic_faces.hpp"
 
 namespace nn::data {
 namespace {

@@ -16,8 +16,8 @@
 #include <string>
 
 #include "nn/data/celeba.hpp"
-#include "nn/data/preprocess.hpp"
 #include "nn/data/dataset.hpp"
+#include "nn/data/preprocess.hpp"
 #include "nn/data/progress.hpp"
 
 namespace nn::data {
