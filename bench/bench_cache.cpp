@@ -9,15 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "common/celeba.hpp"
-#include "common/image_cache.hpp"
-#include "common/preprocess.hpp"
+#include "nn/data/celeba.hpp"
+#include "nn/data/image_cache.hpp"
+#include "nn/data/preprocess.hpp"
 #include "nn/image.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-using namespace nn::apps;
+using namespace nn::data;
 
 constexpr int kImages = 512;
 
@@ -51,7 +51,6 @@ class Folder {
     attributes.close();
     request_.data_dir = root_.string();
     request_.cache_path = (root_ / "cache.bin").string();
-    request_.show_progress = false;
     paths_ = [&] {
       std::vector<std::string> paths;
       for (const CelebaSample& s : read_celeba(request_.data_dir).samples) paths.push_back(s.path);

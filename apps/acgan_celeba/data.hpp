@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include <nn/data/dataset.hpp>
 #include <nn/nn.hpp>
 
 #include "acgan_celeba/config.hpp"
@@ -11,7 +12,7 @@
 namespace acgan {
 
 struct TrainingData {
-  std::shared_ptr<const nn::Dataset> dataset;
+  std::shared_ptr<const nn::data::Dataset> dataset;
   std::vector<float> labels;    // N x 40, 0/1
   std::vector<float> majority;  // 40: 1 where most training faces have the attribute
 };

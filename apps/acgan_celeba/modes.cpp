@@ -12,9 +12,10 @@
 #include "acgan_celeba/data.hpp"
 #include "acgan_celeba/run_folder.hpp"
 #include "acgan_celeba/trainer.hpp"
-#include "common/celeba_attributes.hpp"
 #include "common/cli.hpp"
 #include "common/progress.hpp"
+#include "nn/data/celeba_attributes.hpp"
+#include "nn/data/data_loader.hpp"
 
 namespace acgan {
 namespace {
@@ -68,7 +69,7 @@ int generate_mode(const Config& config) {
   for (const std::string& names : config.attr_rows) {
     std::vector<float> row = base;
     for (const std::string& name : nn::apps::split_list(names))
-      row[static_cast<std::size_t>(nn::apps::celeba_attribute_index(name))] = 1.0f;
+      row[static_cast<std::size_t>(nn::data::celeba_attribute_index(name))] = 1.0f;
     rows.push_back(row);
   }
   nn::manual_seed(config.seed);
@@ -116,12 +117,12 @@ int train_mode(const Config& config) {
   const TrainingData data = load_training_data(config);
   nn::manual_seed(config.seed);
   Trainer trainer(config, device, data.labels);
-  nn::DataLoader loader(data.dataset, nn::DataLoaderOptions()
-                                          .batch_size(config.batch)
-                                          .drop_last(true)
-                                          .seed(config.seed)
-                                          .range(-1.0, 1.0)
-                                          .tensor_options(trainer.options()));
+  nn::data::DataLoader loader(data.dataset, nn::data::DataLoaderOptions()
+                                                .batch_size(config.batch)
+                                                .drop_last(true)
+                                                .seed(config.seed)
+                                                .range(-1.0, 1.0)
+                                                .tensor_options(trainer.options()));
   if (loader.batches_per_epoch() == 0)
     throw nn::Error("acgan_celeba: " + std::to_string(data.dataset->size()) +
                     " training images make no full batch of " + std::to_string(config.batch));
@@ -134,7 +135,7 @@ int train_mode(const Config& config) {
   std::vector<nn::Tensor> sheet_images;
   {
     loader.start_epoch(0);
-    const std::optional<nn::Batch> first = loader.next();
+    const std::optional<nn::data::Batch> first = loader.next();
     sheet_images.push_back(first->images.slice_batch(0, std::min(kReconstructionImages, config.batch)));
   }
 
@@ -183,7 +184,7 @@ int train_mode(const Config& config) {
                                 loader.batches_per_epoch(), nn::apps::ProgressOptions().unit("batch"));
       bar.update(batch_in_epoch);
       bool stop = false;
-      while (std::optional<nn::Batch> batch = loader.next()) {
+      while (std::optional<nn::data::Batch> batch = loader.next()) {
         const StepMetrics m = trainer.step(batch->images, batch->labels);
         ++step;
         ++batch_in_epoch;

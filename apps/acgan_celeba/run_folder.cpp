@@ -3,8 +3,8 @@
 #include <sstream>
 #include <vector>
 
-#include "common/celeba_attributes.hpp"
 #include "common/plot.hpp"
+#include "nn/data/celeba_attributes.hpp"
 
 namespace acgan {
 namespace {
@@ -94,7 +94,7 @@ void write_attribute_sheet(const std::string& path, Generator& generator, const 
       std::vector<float> a(row, row + kAttributes);
       if (c > 0) {
         float& flipped = a[static_cast<std::size_t>(
-            nn::apps::celeba_attribute_index(flips[static_cast<std::size_t>(c - 1)]))];
+            nn::data::celeba_attribute_index(flips[static_cast<std::size_t>(c - 1)]))];
         flipped = flipped > 0.5f ? 0.0f : 1.0f;
       }
       attributes.insert(attributes.end(), a.begin(), a.end());

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 namespace nn::apps {
 namespace {
@@ -26,6 +27,15 @@ std::string fixed(double value, int decimals) {
 }
 
 }  // namespace
+
+std::function<void(std::int64_t, std::int64_t)> progress_bar_report(std::string label, ProgressOptions options) {
+  auto bar = std::make_shared<std::optional<ProgressBar>>();
+  return [bar, label = std::move(label), options = std::move(options)](std::int64_t done, std::int64_t total) {
+    if (!*bar) bar->emplace(label, total, options);
+    (*bar)->update(done);
+    if (done == total) (*bar)->finish();
+  };
+}
 
 std::string format_rate(double value) {
   if (!std::isfinite(value) || value < 0) return "?";

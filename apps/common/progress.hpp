@@ -6,6 +6,7 @@
 // pipes get no control characters.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <mutex>
 #include <optional>
@@ -59,6 +60,12 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_, last_draw_;
   mutable std::mutex mutex_;
 };
+
+// A progress report of the form libnn::data's long jobs take (count done,
+// total) drawn as a bar: the bar appears at the first report and finishes when
+// the count reaches the total or the last copy of the function is gone.
+std::function<void(std::int64_t done, std::int64_t total)> progress_bar_report(std::string label,
+                                                                                ProgressOptions options = {});
 
 // "1.2k", "35.0", "0.50": a rate or count in a few characters.
 std::string format_rate(double per_second);

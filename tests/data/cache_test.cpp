@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "celeba_fixture.hpp"
-#include "common/celeba.hpp"
-#include "common/image_cache.hpp"
-#include "common/preprocess.hpp"
+#include "nn/data/celeba.hpp"
+#include "nn/data/image_cache.hpp"
+#include "nn/data/preprocess.hpp"
 #include "nn/error.hpp"
 
-using namespace nn::apps;
+using namespace nn::data;
 using namespace celeba_fixture;
 using Catch::Matchers::Contains;
 
@@ -26,14 +26,13 @@ struct CacheFixture {
     write_folder(dir.path() / "celeba", rows, Layout::text);
     request.data_dir = (dir.path() / "celeba").string();
     request.cache_path = (dir.path() / "cache" / "faces.bin").string();
-    request.show_progress = false;
   }
   fs::path cache() const { return request.cache_path; }
   fs::path image(int i) const { return dir.path() / "celeba" / "img_align_celeba" / rows[i].file; }
 };
 
 // Sample i, read back through the Dataset interface.
-std::vector<std::uint8_t> image_of(const nn::Dataset& data, std::int64_t i, std::vector<float>* labels = nullptr) {
+std::vector<std::uint8_t> image_of(const nn::data::Dataset& data, std::int64_t i, std::vector<float>* labels = nullptr) {
   std::vector<std::uint8_t> image(static_cast<std::size_t>(nn::shape_numel(data.image_shape())));
   std::vector<float> row(static_cast<std::size_t>(data.label_count()));
   data.read(i, image.data(), row.data());
@@ -69,7 +68,7 @@ TEST_CASE("the image cache holds the preprocessed images and labels", "[cache]")
   const ImageCacheResult read = load_or_build(f.request);
   CHECK_FALSE(read.built);
   for (const ImageCacheResult* result : {&built, &read}) {
-    const nn::Dataset& data = *result->dataset;
+    const nn::data::Dataset& data = *result->dataset;
     REQUIRE(data.size() == 6);
     CHECK(data.image_shape() == nn::Shape{3, 64, 64});
     REQUIRE(data.label_count() == 40);
@@ -81,6 +80,20 @@ TEST_CASE("the image cache holds the preprocessed images and labels", "[cache]")
   }
   // Nothing but the cache itself is left in its folder.
   CHECK(std::distance(fs::directory_iterator(f.cache().parent_path()), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("the image cache reports its build image by image, and nothing when it reads", "[cache]") {
+  CacheFixture f;
+  std::vector<std::int64_t> counts;
+  f.request.progress = [&](std::int64_t done, std::int64_t total) {
+    CHECK(total == 6);
+    counts.push_back(done);
+  };
+  REQUIRE(load_or_build(f.request).built);
+  CHECK(counts == std::vector<std::int64_t>{1, 2, 3, 4, 5, 6});
+  counts.clear();
+  REQUIRE_FALSE(load_or_build(f.request).built);
+  CHECK(counts.empty());
 }
 
 TEST_CASE("the image cache follows the selection and preprocessing", "[cache]") {

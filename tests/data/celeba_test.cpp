@@ -4,11 +4,11 @@
 #include <string>
 
 #include "celeba_fixture.hpp"
-#include "common/celeba.hpp"
-#include "common/celeba_attributes.hpp"
+#include "nn/data/celeba.hpp"
+#include "nn/data/celeba_attributes.hpp"
 #include "nn/error.hpp"
 
-using namespace nn::apps;
+using namespace nn::data;
 using namespace celeba_fixture;
 using Catch::Matchers::Contains;
 

@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include <nn/data_loader.hpp>
+#include <nn/data/data_loader.hpp>
 #include <nn/error.hpp>
 
 #include "celeba_fixture.hpp"
-#include "common/fashion_mnist.hpp"
+#include "nn/data/fashion_mnist.hpp"
 
-using namespace nn::apps;
+using namespace nn::data;
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
@@ -103,7 +103,7 @@ TEST_CASE("fashion-mnist: a small gzip IDX pair reads back exactly", "[fashion_m
   CHECK_THROWS_WITH(data->label(3), Contains("outside"));
   CHECK_THROWS_WITH(data->read(-1, image.data(), labels.data()), Contains("sample -1 is outside 0..2"));
 
-  nn::DataLoader loader(data, nn::DataLoaderOptions().batch_size(3).shuffle(false).range(0.0, 1.0));
+  nn::data::DataLoader loader(data, nn::data::DataLoaderOptions().batch_size(3).shuffle(false).range(0.0, 1.0));
   loader.start_epoch(0);
   const auto batch = loader.next();
   REQUIRE(batch.has_value());

@@ -6,22 +6,22 @@
 #include <filesystem>
 #include <nn/nn.hpp>
 
-#include "common/celeba_attributes.hpp"
-#include "common/image_cache.hpp"
-#include "common/synthetic_faces.hpp"
+#include "nn/data/celeba_attributes.hpp"
+#include "nn/data/data_loader.hpp"
+#include "nn/data/image_cache.hpp"
+#include "nn/data/synthetic_faces.hpp"
 
 using namespace nn;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::shared_ptr<const apps::PackedDataset> faces(const fs::path& root, apps::CelebaSplit split) {
-  apps::ImageCacheRequest request;
+std::shared_ptr<const data::PackedDataset> faces(const fs::path& root, data::CelebaSplit split) {
+  data::ImageCacheRequest request;
   request.data_dir = (root / "faces").string();
-  request.cache_path = (root / (std::string(apps::celeba_split_name(split)) + ".cache")).string();
+  request.cache_path = (root / (std::string(data::celeba_split_name(split)) + ".cache")).string();
   request.selection.split = split;
-  request.show_progress = false;
-  return apps::load_or_build(request).dataset;
+  return data::load_or_build(request).dataset;
 }
 
 // Accuracy per attribute of the model on `data`, and of always answering the
@@ -34,12 +34,12 @@ struct Scores {
 
 TEST_CASE("a small CNN learns Male, Smiling and Eyeglasses from the synthetic faces", "[data][learnable]") {
   const fs::path root = fs::temp_directory_path() / "libnn_learnability_test";
-  apps::ensure_synthetic_celeba((root / "faces").string(), 2500, 7);
-  const auto train = faces(root, apps::CelebaSplit::train);
-  const auto held_out = faces(root, apps::CelebaSplit::test);
-  const std::vector<int> attributes = {apps::celeba_attribute_index("Male"), apps::celeba_attribute_index("Smiling"),
-                                       apps::celeba_attribute_index("Eyeglasses")};
-  const auto targets = [&](const Batch& b) {
+  data::ensure_synthetic_celeba((root / "faces").string(), 2500, 7);
+  const auto train = faces(root, data::CelebaSplit::train);
+  const auto held_out = faces(root, data::CelebaSplit::test);
+  const std::vector<int> attributes = {data::celeba_attribute_index("Male"), data::celeba_attribute_index("Smiling"),
+                                       data::celeba_attribute_index("Eyeglasses")};
+  const auto targets = [&](const data::Batch& b) {
     std::vector<float> all = b.labels.to_vector<float>(), picked;
     const std::int64_t n = b.labels.size(0);
     for (std::int64_t i = 0; i < n; ++i)
@@ -59,7 +59,7 @@ TEST_CASE("a small CNN learns Male, Smiling and Eyeglasses from the synthetic fa
   model.emplace<Dense>(DenseOptions(32 * 8 * 8, 3));
   Adam adam(model.parameters(), AdamOptions().lr(2e-3));
 
-  DataLoader loader(train, DataLoaderOptions().batch_size(32).drop_last(true).seed(5));
+  data::DataLoader loader(train, data::DataLoaderOptions().batch_size(32).drop_last(true).seed(5));
   int steps = 0;
   for (int epoch = 0; steps < 300; ++epoch) {
     loader.start_epoch(epoch);
@@ -76,7 +76,7 @@ TEST_CASE("a small CNN learns Male, Smiling and Eyeglasses from the synthetic fa
   for (std::int64_t i = 0; i < train->size(); ++i)
     for (std::size_t k = 0; k < attributes.size(); ++k) positive[k] += train->labels(i)[attributes[k]];
   Scores scores{std::vector<double>(attributes.size(), 0.0), std::vector<double>(attributes.size(), 0.0)};
-  DataLoader eval_loader(held_out, DataLoaderOptions().batch_size(64).shuffle(false));
+  data::DataLoader eval_loader(held_out, data::DataLoaderOptions().batch_size(64).shuffle(false));
   eval_loader.start_epoch(0);
   std::int64_t seen = 0;
   model.eval();
@@ -96,10 +96,10 @@ TEST_CASE("a small CNN learns Male, Smiling and Eyeglasses from the synthetic fa
   for (std::size_t k = 0; k < attributes.size(); ++k) {
     const double model_accuracy = scores.model[k] / static_cast<double>(seen);
     const double baseline_accuracy = scores.baseline[k] / static_cast<double>(seen);
-    INFO(apps::celeba_attribute_names()[static_cast<std::size_t>(attributes[k])]
+    INFO(data::celeba_attribute_names()[static_cast<std::size_t>(attributes[k])]
          << ": model " << model_accuracy << " vs majority " << baseline_accuracy);
     CHECK(model_accuracy > baseline_accuracy);
-    WARN(apps::celeba_attribute_names()[static_cast<std::size_t>(attributes[k])]
+    WARN(data::celeba_attribute_names()[static_cast<std::size_t>(attributes[k])]
          << ": model " << model_accuracy << " vs majority " << baseline_accuracy << " on " << seen << " faces");
   }
 }

@@ -2,10 +2,10 @@
 
 #include <string>
 
-#include "common/preprocess.hpp"
+#include "nn/data/preprocess.hpp"
 #include "nn/error.hpp"
 
-using namespace nn::apps;
+using namespace nn::data;
 using Catch::Matchers::Contains;
 
 namespace {

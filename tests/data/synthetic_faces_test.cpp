@@ -14,11 +14,11 @@
 #include <nn/image.hpp>
 
 #include "celeba_fixture.hpp"
-#include "common/celeba.hpp"
-#include "common/celeba_attributes.hpp"
-#include "common/synthetic_faces.hpp"
+#include "nn/data/celeba.hpp"
+#include "nn/data/celeba_attributes.hpp"
+#include "nn/data/synthetic_faces.hpp"
 
-using namespace nn::apps;
+using namespace nn::data;
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
@@ -258,4 +258,16 @@ TEST_CASE("synthetic faces: a folder that is not ours is never overwritten", "[s
   CHECK_THROWS_WITH(write_synthetic_celeba(dir.str(), 0, 0), Contains("count must be positive"));
   const fs::path file = dir.path() / "list_attr_celeba.txt";
   CHECK_THROWS_WITH(write_synthetic_celeba(file.string(), 2, 0), Contains("not a folder"));
+}
+
+TEST_CASE("synthetic faces: writing reports every face, one count at a time", "[synthetic_faces]") {
+  celeba_fixture::TempDir dir;
+  std::vector<std::int64_t> counts;
+  std::int64_t last_total = 0;
+  write_synthetic_celeba(dir.str(), 9, 4, [&](std::int64_t done, std::int64_t total) {
+    counts.push_back(done);
+    last_total = total;
+  });
+  CHECK(counts == std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9});
+  CHECK(last_total == 9);
 }

@@ -1,9 +1,8 @@
 #pragma once
-// Everything of libnn in one include.
+// Everything of the core libnn in one include (the data component has nn/data.hpp).
 #include "nn/autograd.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/cuda.hpp"
-#include "nn/data_loader.hpp"
 #include "nn/device.hpp"
 #include "nn/dtype.hpp"
 #include "nn/error.hpp"
@@ -16,6 +15,8 @@
 #include "nn/nn/summary.hpp"
 #include "nn/ops.hpp"
 #include "nn/optim.hpp"
+#include "nn/pixel_range.hpp"
 #include "nn/random.hpp"
+#include "nn/random_stream.hpp"
 #include "nn/state_dict.hpp"
 #include "nn/tensor.hpp"

@@ -12,7 +12,7 @@
 #include <memory>
 #include <system_error>
 
-#include "io/pixel_range.hpp"
+#include "nn/pixel_range.hpp"
 #include "nn/error.hpp"
 #include "ops/checks.hpp"
 
@@ -221,7 +221,7 @@ Image image_from_tensor(const Tensor& chw, double low, double high) {
   constexpr const char* op = "image_from_tensor";
   detail::check_defined(op, chw, "image");
   detail::check_dim(op, chw, 3, "image [C,H,W]");
-  detail::check_pixel_range(op, low, high);
+  check_pixel_range(op, low, high);
   const std::int64_t c = chw.size(0), h = chw.size(1), w = chw.size(2);
   if (c < 1 || c > 4 || h < 1 || w < 1)
     detail::fail(op, "image " + shape_str(chw.shape()) + " needs 1 to 4 channels and a non-empty plane");
@@ -231,21 +231,21 @@ Image image_from_tensor(const Tensor& chw, double low, double high) {
     for (std::int64_t y = 0; y < h; ++y)
       for (std::int64_t x = 0; x < w; ++x)
         image.at(static_cast<int>(y), static_cast<int>(x), static_cast<int>(ch)) =
-            detail::pixel_level(values[static_cast<std::size_t>((ch * h + y) * w + x)], low, high);
+            pixel_level(values[static_cast<std::size_t>((ch * h + y) * w + x)], low, high);
   return image;
 }
 
 Tensor tensor_from_image(const Image& image, double low, double high, TensorOptions options) {
   constexpr const char* op = "tensor_from_image";
   check_image(op, "<in memory>", image);
-  detail::check_pixel_range(op, low, high);
+  check_pixel_range(op, low, high);
   const bool wants_grad = options.requires_grad_;
   const Device device = options.device_;
   const std::int64_t c = image.channels, h = image.height, w = image.width;
   Tensor out = empty({c, h, w}, options.requires_grad(false).device(Device::cpu()));
   visit_dtype(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const std::array<T, 256> table = detail::pixel_values<T>(low, high);
+    const std::array<T, 256> table = pixel_values<T>(low, high);
     T* dst = out.data<T>();
     for (std::int64_t ch = 0; ch < c; ++ch)
       for (std::int64_t y = 0; y < h; ++y)
@@ -261,7 +261,7 @@ Image make_grid(const Tensor& batch, int columns, int margin, double low, double
   constexpr const char* op = "make_grid";
   detail::check_defined(op, batch, "batch");
   detail::check_dim(op, batch, 4, "batch [N,C,H,W]");
-  detail::check_pixel_range(op, low, high);
+  check_pixel_range(op, low, high);
   const std::int64_t n = batch.size(0), c = batch.size(1), h = batch.size(2), w = batch.size(3);
   if (n < 1 || c < 1 || c > 4 || h < 1 || w < 1)
     detail::fail(op, "batch " + shape_str(batch.shape()) + " needs at least one image of 1 to 4 channels");
@@ -280,7 +280,7 @@ Image make_grid(const Tensor& batch, int columns, int margin, double low, double
       for (std::int64_t y = 0; y < h; ++y)
         for (std::int64_t x = 0; x < w; ++x)
           grid.at(static_cast<int>(top + y), static_cast<int>(left + x), static_cast<int>(ch)) =
-              detail::pixel_level(values[static_cast<std::size_t>(((i * c + ch) * h + y) * w + x)], low, high);
+              pixel_level(values[static_cast<std::size_t>(((i * c + ch) * h + y) * w + x)], low, high);
   }
   return grid;
 }
