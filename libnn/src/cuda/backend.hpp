@@ -4,12 +4,16 @@
 // checking shapes, dtypes and devices.
 //
 // A build without CUDA declares these functions but defines none of them.
-// Every call sits in the branch of `if constexpr (cuda_backend::compiled)`
-// that such a build discards, so nothing refers to them there:
+// The ops seam reaches them only through detail::on_backend (ops/dispatch.hpp),
+// which calls the CUDA side in the branch of `if constexpr (compiled)` that
+// such a build discards, so nothing refers to them there:
 //
-//   if (out.device().is_cpu()) cpu::op(...);
-//   else if constexpr (cuda_backend::compiled) cuda_backend::op(...);
-//   else detail::no_cuda_backend("op", out.device());
+//   detail::on_backend("op", out.device(),
+//                      [&] { cpu::op(...); },
+//                      [&](auto...) { cuda_backend::op(...); });
+//
+// The CUDA callable must be a generic lambda: its body is then instantiated
+// only where it is called.
 #include <cstddef>
 #include <cstdint>
 #include <vector>

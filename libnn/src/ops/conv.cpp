@@ -14,10 +14,10 @@
 #include <string>
 
 #include "cpu/conv.hpp"
-#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -90,32 +90,33 @@ Shape weight_shape(const cpu::ConvGeometry& g) {
 // The three passes of the convolution described by g, on x's device.
 Tensor conv_pass(const char* op, const cpu::ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& b) {
   Tensor y = empty(output_shape(g), x.options());
-  if (y.device().is_cpu()) cpu::conv2d_forward(x, w, b, g, y);
-  else if constexpr (cuda_backend::compiled) cuda_backend::conv2d_forward(x, w, b, g, y);
-  else detail::no_cuda_backend(op, y.device());
+  detail::on_backend(
+      op, y.device(), [&] { cpu::conv2d_forward(x, w, b, g, y); },
+      [&](auto...) { cuda_backend::conv2d_forward(x, w, b, g, y); });
   return y;
 }
 
 Tensor data_pass(const char* op, const cpu::ConvGeometry& g, const Tensor& grad_y, const Tensor& w,
                  const Tensor& b) {
   Tensor grad_x = empty(input_shape(g), grad_y.options());
-  if (grad_x.device().is_cpu()) {
-    cpu::conv2d_backward_data(grad_y, w, g, grad_x);
-    if (b.defined()) cpu::add_channel_bias(grad_x, b);
-  } else if constexpr (cuda_backend::compiled) {
-    cuda_backend::conv2d_backward_data(grad_y, w, g, grad_x);
-    if (b.defined()) cuda_backend::add_channel_bias(grad_x, b);
-  } else {
-    detail::no_cuda_backend(op, grad_x.device());
-  }
+  detail::on_backend(
+      op, grad_x.device(),
+      [&] {
+        cpu::conv2d_backward_data(grad_y, w, g, grad_x);
+        if (b.defined()) cpu::add_channel_bias(grad_x, b);
+      },
+      [&](auto...) {
+        cuda_backend::conv2d_backward_data(grad_y, w, g, grad_x);
+        if (b.defined()) cuda_backend::add_channel_bias(grad_x, b);
+      });
   return grad_x;
 }
 
 Tensor weight_pass(const char* op, const cpu::ConvGeometry& g, const Tensor& x, const Tensor& grad_y) {
   Tensor grad_w = empty(weight_shape(g), x.options());
-  if (grad_w.device().is_cpu()) cpu::conv2d_backward_weight(x, grad_y, g, grad_w);
-  else if constexpr (cuda_backend::compiled) cuda_backend::conv2d_backward_weight(x, grad_y, g, grad_w);
-  else detail::no_cuda_backend(op, grad_w.device());
+  detail::on_backend(
+      op, grad_w.device(), [&] { cpu::conv2d_backward_weight(x, grad_y, g, grad_w); },
+      [&](auto...) { cuda_backend::conv2d_backward_weight(x, grad_y, g, grad_w); });
   return grad_w;
 }
 

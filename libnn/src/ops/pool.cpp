@@ -4,10 +4,10 @@
 #include <vector>
 
 #include "cpu/pool.hpp"
-#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -28,16 +28,16 @@ std::shared_ptr<std::int64_t[]> argmax_buffer(std::int64_t count, Device device)
 }
 
 void forward(const Tensor& x, const cpu::PatchGeometry& g, const Tensor& y, std::int64_t* argmax) {
-  if (y.device().is_cpu()) cpu::max_pool2d_forward(x, g, y, argmax);
-  else if constexpr (cuda_backend::compiled) cuda_backend::max_pool2d_forward(x, g, y, argmax);
-  else detail::no_cuda_backend("max_pool2d", y.device());
+  detail::on_backend(
+      "max_pool2d", y.device(), [&] { cpu::max_pool2d_forward(x, g, y, argmax); },
+      [&](auto...) { cuda_backend::max_pool2d_forward(x, g, y, argmax); });
 }
 
 void backward(const Tensor& grad_y, const std::int64_t* argmax, const cpu::PatchGeometry& g,
               const Tensor& grad_x) {
-  if (grad_x.device().is_cpu()) cpu::max_pool2d_backward(grad_y, argmax, g, grad_x);
-  else if constexpr (cuda_backend::compiled) cuda_backend::max_pool2d_backward(grad_y, argmax, g, grad_x);
-  else detail::no_cuda_backend("max_pool2d", grad_x.device());
+  detail::on_backend(
+      "max_pool2d", grad_x.device(), [&] { cpu::max_pool2d_backward(grad_y, argmax, g, grad_x); },
+      [&](auto...) { cuda_backend::max_pool2d_backward(grad_y, argmax, g, grad_x); });
 }
 }  // namespace
 
