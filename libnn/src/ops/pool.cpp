@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cpu/pool.hpp"
+#include "geometry/conv_geometry.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
@@ -27,13 +28,13 @@ std::shared_ptr<std::int64_t[]> argmax_buffer(std::int64_t count, Device device)
   }
 }
 
-void forward(const Tensor& x, const cpu::PatchGeometry& g, const Tensor& y, std::int64_t* argmax) {
+void forward(const Tensor& x, const geometry::PatchGeometry& g, const Tensor& y, std::int64_t* argmax) {
   detail::on_backend(
       "max_pool2d", y.device(), [&] { cpu::max_pool2d_forward(x, g, y, argmax); },
       [&](auto...) { cuda_backend::max_pool2d_forward(x, g, y, argmax); });
 }
 
-void backward(const Tensor& grad_y, const std::int64_t* argmax, const cpu::PatchGeometry& g,
+void backward(const Tensor& grad_y, const std::int64_t* argmax, const geometry::PatchGeometry& g,
               const Tensor& grad_x) {
   detail::on_backend(
       "max_pool2d", grad_x.device(), [&] { cpu::max_pool2d_backward(grad_y, argmax, g, grad_x); },
@@ -62,7 +63,7 @@ Tensor max_pool2d(const Tensor& x, Size2d kernel, Size2d stride, Padding2d paddi
   const std::int64_t out_w = conv_output_size(x.size(3), kernel.w, stride.w, padding.left, padding.right);
   if (out_h <= 0 || out_w <= 0) detail::fail(op, "the input is smaller than one window: " + setting());
 
-  cpu::PatchGeometry g;
+  geometry::PatchGeometry g;
   g.channels = x.size(0) * x.size(1);
   g.in_h = x.size(2);
   g.in_w = x.size(3);
