@@ -49,7 +49,7 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions
   if (!dataset_) detail::fail(op, "no dataset given");
   if (options_.batch_size_ < 1) detail::fail(op, "batch size must be positive, got " + std::to_string(options_.batch_size_));
   detail::check_pixel_range(op, options_.low_, options_.high_);
-  if (options_.tensor_options_.requires_grad_) detail::fail(op, "batches are data and cannot require grad");
+  if (options_.tensor_options_.requires_grad()) detail::fail(op, "batches are data and cannot require grad");
   const Shape shape = dataset_->image_shape();
   if (shape.size() != 3 || shape_numel(shape) < 1 || std::any_of(shape.begin(), shape.end(), [](auto d) { return d < 1; }))
     detail::fail(op, "dataset image shape " + shape_str(shape) + " is not a non-empty [C,H,W]");
@@ -131,14 +131,14 @@ std::optional<Batch> DataLoader::assemble(std::int64_t index) const {
   const std::int64_t end = std::min<std::int64_t>(begin + options_.batch_size_, static_cast<std::int64_t>(order_.size()));
   const std::int64_t rows = end - begin;
 
-  const TensorOptions host = TensorOptions().dtype(options_.tensor_options_.dtype_);
+  const TensorOptions host = TensorOptions().dtype(options_.tensor_options_.dtype());
   Batch batch;
   batch.indices.assign(order_.begin() + begin, order_.begin() + end);
   batch.images = empty({rows, sample_shape[0], sample_shape[1], sample_shape[2]}, host);
   batch.labels = empty({rows, label_count}, host);
   std::vector<std::uint8_t> pixels(static_cast<std::size_t>(sample_bytes));
   std::vector<float> labels(static_cast<std::size_t>(label_count));
-  const bool complete = visit_dtype(host.dtype_, [&](auto tag) {
+  const bool complete = visit_dtype(host.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const std::array<T, 256> table = detail::pixel_values<T>(options_.low_, options_.high_);
     T* images_out = batch.images.data<T>();
@@ -153,8 +153,8 @@ std::optional<Batch> DataLoader::assemble(std::int64_t index) const {
     return true;
   });
   if (!complete) return std::nullopt;
-  batch.images = batch.images.to(options_.tensor_options_.device_);
-  batch.labels = batch.labels.to(options_.tensor_options_.device_);
+  batch.images = batch.images.to(options_.tensor_options_.device());
+  batch.labels = batch.labels.to(options_.tensor_options_.device());
   return batch;
 }
 

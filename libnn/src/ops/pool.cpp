@@ -5,6 +5,7 @@
 
 #include "cpu/pool.hpp"
 #include "geometry/conv_geometry.hpp"
+#include "memory/device_memory.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
@@ -13,19 +14,12 @@
 namespace nn {
 namespace {
 
-// Where a pooling pass keeps the winners' indices for its backward pass:
-// host memory for the CPU, the caching allocator's memory on a CUDA device.
+// Where a pooling pass keeps the winners' indices for its backward pass, on
+// the pooled tensor's device.
 std::shared_ptr<std::int64_t[]> argmax_buffer(std::int64_t count, Device device) {
-  const auto n = static_cast<std::size_t>(count);
-  if (device.is_cpu()) return std::make_shared<std::int64_t[]>(n);
-  if constexpr (cuda_backend::compiled) {
-    const int index = device.index;
-    void* memory = cuda_backend::allocate(n * sizeof(std::int64_t), index);
-    return std::shared_ptr<std::int64_t[]>(static_cast<std::int64_t*>(memory),
-                                           [index](std::int64_t* p) { cuda_backend::deallocate(p, index); });
-  } else {
-    detail::no_cuda_backend("max_pool2d", device);
-  }
+  void* buffer = memory::allocate(static_cast<std::size_t>(count) * sizeof(std::int64_t), device);
+  return std::shared_ptr<std::int64_t[]>(static_cast<std::int64_t*>(buffer),
+                                         [device](std::int64_t* p) { memory::deallocate(p, device); });
 }
 
 void forward(const Tensor& x, const geometry::PatchGeometry& g, const Tensor& y, std::int64_t* argmax) {

@@ -4,6 +4,7 @@
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
 #include "ops/dispatch.hpp"
+#include "tensor_impl.hpp"
 
 namespace nn {
 
