@@ -70,7 +70,10 @@ def resolve(root, roots, includer, spelled, quoted):
     candidates += [root / r / spelled for r in roots]
     for c in candidates:
         if c.is_file():
-            return c.resolve().relative_to(root.resolve()).as_posix()
+            try:
+                return c.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:  # a relative path climbing out of the repository
+                return None
     return None
 
 
@@ -94,7 +97,7 @@ def why_not(includer, layer, unit, resolved, spelled, target, target_unit):
     if layer == "backend" and target == "core":
         if resolved is None or not resolved.startswith("libnn/include/"):
             return "a backend may not include core (ops/, the tensor internals, nn/, io/)"
-        if spelled not in VOCABULARY:
+        if resolved.removeprefix("libnn/include/") not in VOCABULARY:
             return "a backend may include only the tensor vocabulary among the public headers"
         return None
     if layer == "backend" and target == "backend" and target_unit not in {unit, "geometry", "memory"}:
