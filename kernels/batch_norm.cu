@@ -126,7 +126,7 @@ void batch_norm_backward_fixed_stats_cuda(const T* x, const T* grad_y, const T* 
   if ((grad_weight || grad_bias) && l.c > 0) {
     const auto blocks = static_cast<unsigned>(l.c < kMaxBlocks ? l.c : kMaxBlocks);
     channel_sums_kernel<<<blocks, kSumThreads, 0, stream>>>(x, grad_y, mean, invstd, l, grad_weight, grad_bias);
-    NN_CUDA_CHECK_LAUNCH("batch_norm_channel_sums");
+    NN_KERNELS_CHECK_LAUNCH("batch_norm_channel_sums");
   }
 }
 

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "cuda/check.hpp"
+#include "launch_check.hpp"
 
 namespace nn::kernels {
 
@@ -30,7 +30,7 @@ template <class F>
 void launch_for_each(const char* name, std::int64_t n, const F& f, cudaStream_t stream) {
   if (n <= 0) return;
   for_each_index<<<grid_for(n), kThreads, 0, stream>>>(n, f);
-  NN_CUDA_CHECK_LAUNCH(name);
+  NN_KERNELS_CHECK_LAUNCH(name);
 }
 
 }  // namespace nn::kernels

@@ -204,7 +204,7 @@ template <class T, int O>
 void forward_with(const T* x, const T* w, const NarrowConvGeometry& g, T* y, cudaStream_t stream) {
   const dim3 grid(blocks(g.out_w, kTileCols), blocks(g.out_h, kTileRows), static_cast<unsigned>(g.batch));
   forward_kernel<T, O><<<grid, dim3(kThreadCols, kTileRows), tile_bytes(g, O, sizeof(T)), stream>>>(x, w, g, y);
-  NN_CUDA_CHECK_LAUNCH("narrow_conv_forward");
+  NN_KERNELS_CHECK_LAUNCH("narrow_conv_forward");
 }
 
 template <class T, int O>
@@ -213,7 +213,7 @@ void backward_data_with(const T* grad_y, const T* w, const NarrowConvGeometry& g
   const dim3 grid(blocks(g.in_w, kTileCols), blocks(g.in_h, kTileRows), static_cast<unsigned>(g.batch) * groups);
   backward_data_kernel<T, O><<<grid, dim3(kThreadCols, kTileRows), tile_bytes(g, kDataChannels, sizeof(T)), stream>>>(
       grad_y, w, g, grad_x);
-  NN_CUDA_CHECK_LAUNCH("narrow_conv_backward_data");
+  NN_KERNELS_CHECK_LAUNCH("narrow_conv_backward_data");
 }
 
 }  // namespace
@@ -258,7 +258,7 @@ void narrow_conv_backward_weight_cuda(const T* x, const T* grad_y, const NarrowC
   const dim3 grid(static_cast<unsigned>(g.channels), static_cast<unsigned>(g.batch));
   backward_weight_kernel<T><<<grid, kBlockThreads, weight_kernel_bytes(g, sizeof(T)), stream>>>(x, grad_y, g,
                                                                                                 partial);
-  NN_CUDA_CHECK_LAUNCH("narrow_conv_backward_weight");
+  NN_KERNELS_CHECK_LAUNCH("narrow_conv_backward_weight");
   const std::int64_t weights = static_cast<std::int64_t>(g.out_channels) * g.channels * g.kernel_h * g.kernel_w;
   launch_for_each("narrow_conv_backward_weight_sum", weights, SumImages<T>{partial, g.batch, weights, grad_w}, stream);
 }

@@ -96,9 +96,9 @@ template <class T>
 void sum_all_cuda(const T* x, std::int64_t n, double* partials, T* out, cudaStream_t stream) {
   const std::int64_t count = sum_all_partials(n);
   sum_all_partials_kernel<<<static_cast<unsigned>(count), kReduceThreads, 0, stream>>>(x, n, partials);
-  NN_CUDA_CHECK_LAUNCH("sum_all_partials");
+  NN_KERNELS_CHECK_LAUNCH("sum_all_partials");
   sum_all_final_kernel<<<1, kReduceThreads, 0, stream>>>(partials, count, out);
-  NN_CUDA_CHECK_LAUNCH("sum_all_final");
+  NN_KERNELS_CHECK_LAUNCH("sum_all_final");
 }
 
 template <class T>
@@ -113,13 +113,13 @@ void sum_to_cuda(const T* x, const StridedIndex& kept, std::int64_t n_out, const
   if (chunks == 1) {
     sum_chunks_kernel<<<blocks_for(n_out), kReduceThreads, 0, stream>>>(x, kept, summed, reduced, chunks, n_out,
                                                                         out);
-    NN_CUDA_CHECK_LAUNCH("sum_to_blocks");
+    NN_KERNELS_CHECK_LAUNCH("sum_to_blocks");
     return;
   }
   const std::int64_t n_blocks = n_out * chunks;
   sum_chunks_kernel<<<blocks_for(n_blocks), kReduceThreads, 0, stream>>>(x, kept, summed, reduced, chunks,
                                                                          n_blocks, partials);
-  NN_CUDA_CHECK_LAUNCH("sum_to_chunks");
+  NN_KERNELS_CHECK_LAUNCH("sum_to_chunks");
   launch_for_each("sum_to_add_chunks", n_out, AddChunks<T>{partials, chunks, out}, stream);
 }
 

@@ -56,12 +56,12 @@ nn::Tensor Trainer::sample_attributes(std::int64_t n) {
       std::copy_n(labels_.begin() + row * kAttributes, kAttributes, rows.begin() + i * kAttributes);
     }
   }
-  return nn::from_vector(rows, {n, kAttributes}).to(options_.device_);
+  return nn::from_vector(rows, {n, kAttributes}).to(options_.device());
 }
 
 nn::Tensor Trainer::sample_z(std::int64_t n) {
   const nn::Tensor z = config_.z_dist == "normal" ? nn::normal({n, kLatent}, 0.0, 1.0) : nn::uniform({n, kLatent}, 0.0, 1.0);
-  return z.to(options_.device_);
+  return z.to(options_.device());
 }
 
 StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {

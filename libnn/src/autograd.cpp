@@ -5,6 +5,7 @@
 
 #include "nn/error.hpp"
 #include "nn/ops.hpp"
+#include "tensor_impl.hpp"
 
 namespace nn {
 namespace {

@@ -1,25 +1,20 @@
 #include "nn/tensor.hpp"
 
 #include <atomic>
-#include <cstdlib>
-#include <cstring>
 #include <iomanip>
-#include <limits>
-#include <new>
 #include <ostream>
 #include <sstream>
 
-#include "cpu/fill.hpp"
-#include "cuda/backend.hpp"
+#include "memory/device_memory.hpp"
 #include "nn/autograd.hpp"
 #include "nn/error.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "tensor_impl.hpp"
 
 namespace nn {
 namespace {
 std::atomic<bool> g_poison{false};
-constexpr std::size_t kAlignment = 64;
 }  // namespace
 
 void set_poison_allocations(bool on) { g_poison = on; }
@@ -36,38 +31,17 @@ std::int64_t shape_numel(const Shape& shape) {
   return n;
 }
 
-Storage::Storage(std::size_t nbytes, Device dev) : bytes(nbytes), device(dev) {
-  if (dev.is_cuda()) {
-    if constexpr (cuda_backend::compiled) {
-      data = cuda_backend::allocate(nbytes, dev.index);
-      if (!g_poison) return;
-      try {
-        cuda_backend::poison(data, nbytes, dev.index);
-      } catch (...) {
-        cuda_backend::deallocate(data, dev.index);
-        throw;
-      }
-      return;
-    } else {
-      detail::no_cuda_backend("Storage", dev);
-    }
-  }
-  const std::size_t rounded = (std::max<std::size_t>(nbytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
-  data = std::aligned_alloc(kAlignment, rounded);
-  if (!data) throw Error("Storage: out of host memory allocating " + std::to_string(nbytes) + " bytes");
-  if (g_poison) {
-    // All-ones bytes are a NaN in both f32 and f64.
-    std::memset(data, 0xff, rounded);
+Storage::Storage(std::size_t nbytes, Device dev) : data(memory::allocate(nbytes, dev)), bytes(nbytes), device(dev) {
+  if (!g_poison) return;
+  try {
+    memory::poison(data, nbytes, dev);
+  } catch (...) {
+    memory::deallocate(data, dev);
+    throw;
   }
 }
 
-Storage::~Storage() {
-  if (!device.is_cuda()) {
-    std::free(data);
-  } else if constexpr (cuda_backend::compiled) {
-    cuda_backend::deallocate(data, device.index);
-  }
-}
+Storage::~Storage() { memory::deallocate(data, device); }
 
 const Shape& Tensor::shape() const { return impl_->shape; }
 
@@ -84,8 +58,8 @@ Dtype Tensor::dtype() const { return impl_->dtype; }
 Device Tensor::device() const { return impl_->storage->device; }
 TensorOptions Tensor::options() const { return TensorOptions().dtype(dtype()).device(device()); }
 void* Tensor::raw_data() const { return static_cast<char*>(impl_->storage->data) + impl_->offset_bytes; }
-const std::shared_ptr<Storage>& Tensor::storage() const { return impl_->storage; }
 std::size_t Tensor::offset_bytes() const { return impl_->offset_bytes; }
+bool Tensor::shares_storage(const Tensor& other) const { return impl_->storage == other.impl_->storage; }
 
 void Tensor::check_type(Dtype wanted) const {
   if (!defined()) throw Error("Tensor::data: undefined tensor");
@@ -221,71 +195,14 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t) {
 Tensor empty(const Shape& shape, TensorOptions opts) {
   for (auto d : shape)
     if (d < 0) throw Error("empty: negative dimension in shape " + shape_str(shape));
-  detail::check_device("empty", opts.device_);
+  detail::check_device("empty", opts.device());
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(static_cast<std::size_t>(shape_numel(shape)) * dtype_size(opts.dtype_),
-                                            opts.device_);
+  impl->storage = std::make_shared<Storage>(static_cast<std::size_t>(shape_numel(shape)) * dtype_size(opts.dtype()),
+                                            opts.device());
   impl->shape = shape;
-  impl->dtype = opts.dtype_;
-  impl->requires_grad = opts.requires_grad_;
+  impl->dtype = opts.dtype();
+  impl->requires_grad = opts.requires_grad();
   return Tensor(impl);
 }
-
-Tensor full(const Shape& shape, double value, TensorOptions opts) {
-  Tensor t = empty(shape, opts);
-  if (t.device().is_cpu()) cpu::fill(t, value);
-  else if constexpr (cuda_backend::compiled) cuda_backend::fill(t, value);
-  else detail::no_cuda_backend("full", t.device());
-  return t;
-}
-
-Tensor zeros(const Shape& shape, TensorOptions opts) { return full(shape, 0.0, opts); }
-Tensor ones(const Shape& shape, TensorOptions opts) { return full(shape, 1.0, opts); }
-Tensor scalar(double value, TensorOptions opts) { return full({}, value, opts); }
-
-Tensor arange(std::int64_t n, TensorOptions opts) {
-  Tensor t = empty({n}, opts);
-  if (t.device().is_cpu()) cpu::fill_arange(t);
-  else if constexpr (cuda_backend::compiled) cuda_backend::fill_arange(t);
-  else detail::no_cuda_backend("arange", t.device());
-  return t;
-}
-
-Tensor uniform(const Shape& shape, double low, double high, TensorOptions opts) {
-  Tensor t = empty(shape, opts);
-  const RandomState rs = reserve_random(static_cast<std::uint64_t>(t.numel()));
-  if (t.device().is_cpu()) cpu::fill_uniform(t, low, high, rs);
-  else if constexpr (cuda_backend::compiled) cuda_backend::fill_uniform(t, low, high, rs);
-  else detail::no_cuda_backend("uniform", t.device());
-  return t;
-}
-
-Tensor normal(const Shape& shape, double mean, double stddev, TensorOptions opts) {
-  Tensor t = empty(shape, opts);
-  const RandomState rs = reserve_random(2 * static_cast<std::uint64_t>(t.numel()));
-  if (t.device().is_cpu()) cpu::fill_normal(t, mean, stddev, rs);
-  else if constexpr (cuda_backend::compiled) cuda_backend::fill_normal(t, mean, stddev, rs);
-  else detail::no_cuda_backend("normal", t.device());
-  return t;
-}
-
-template <class T>
-Tensor from_vector(const std::vector<T>& values, const Shape& shape, TensorOptions opts) {
-  if (static_cast<std::int64_t>(values.size()) != shape_numel(shape))
-    throw Error("from_vector: " + std::to_string(values.size()) + " values do not fill shape " + shape_str(shape));
-  const bool wants_grad = opts.requires_grad_;
-  Tensor t = empty(shape, opts.requires_grad(false));
-  const Tensor host = t.device().is_cpu() ? t : empty(shape, TensorOptions().dtype(t.dtype()));
-  visit_dtype(t.dtype(), [&](auto tag) {
-    using D = decltype(tag);
-    D* y = host.data<D>();
-    for (std::size_t i = 0; i < values.size(); ++i) y[i] = static_cast<D>(values[i]);
-  });
-  if (!t.device().is_cpu()) copy_(t, host);
-  t.set_requires_grad(wants_grad);
-  return t;
-}
-template Tensor from_vector<float>(const std::vector<float>&, const Shape&, TensorOptions);
-template Tensor from_vector<double>(const std::vector<double>&, const Shape&, TensorOptions);
 
 }  // namespace nn

@@ -259,7 +259,7 @@ TEST_CASE("DataLoaderOptions reads back what its setters set", "[loader]") {
   CHECK(set.drop_last());
   CHECK(set.seed() == 17);
   CHECK((set.low() == 0.0 && set.high() == 255.0));
-  CHECK(set.tensor_options().dtype_ == Dtype::f64);
+  CHECK(set.tensor_options().dtype() == Dtype::f64);
 }
 
 TEST_CASE("DataLoader refuses misuse", "[loader]") {

@@ -40,11 +40,26 @@ TEST_CASE("random tensors repeat per seed and have the right moments", "[tensor]
   CHECK(std::sqrt(var) == Approx(2.0).margin(0.06));
 }
 
+TEST_CASE("tensor options read back what the chained setters set", "[tensor]") {
+  const TensorOptions defaults;
+  CHECK(defaults.dtype() == Dtype::f32);
+  CHECK(defaults.device() == Device::cpu());
+  CHECK(!defaults.requires_grad());
+  const TensorOptions set = TensorOptions().dtype(Dtype::f64).device(Device::cuda(1)).requires_grad(true);
+  CHECK(set.dtype() == Dtype::f64);
+  CHECK(set.device() == Device::cuda(1));
+  CHECK(set.requires_grad());
+}
+
 TEST_CASE("views share storage: reshape and batch slices", "[tensor]") {
   Tensor t = arange(12).reshape({3, 4});
   Tensor row = t.slice_batch(1, 3);
   CHECK(row.shape() == Shape{2, 4});
   CHECK(row.offset_bytes() == 16);
+  CHECK(row.shares_storage(t));
+  CHECK(t.reshape({-1}).shares_storage(t));
+  CHECK(t.detach().shares_storage(t));
+  CHECK(!t.clone().shares_storage(t));
   CHECK(row.to_vector<double>()[0] == 4.0);
   row.data<float>()[0] = -1;
   CHECK(t.to_vector<double>()[4] == -1.0);

@@ -81,7 +81,7 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions
   if (!dataset) fail(op, "no dataset given");
   if (options.batch_size() < 1) fail(op, "batch size must be positive, got " + std::to_string(options.batch_size()));
   check_pixel_range(op, options.low(), options.high());
-  if (options.tensor_options().requires_grad_) fail(op, "batches are data and cannot require grad");
+  if (options.tensor_options().requires_grad()) fail(op, "batches are data and cannot require grad");
   const Shape shape = dataset->image_shape();
   if (shape.size() != 3 || shape_numel(shape) < 1 || std::any_of(shape.begin(), shape.end(), [](auto d) { return d < 1; }))
     fail(op, "dataset image shape " + shape_str(shape) + " is not a non-empty [C,H,W]");
@@ -165,14 +165,14 @@ std::optional<Batch> DataLoader::State::assemble(std::int64_t index) const {
   const std::int64_t end = std::min<std::int64_t>(begin + options.batch_size(), static_cast<std::int64_t>(order.size()));
   const std::int64_t rows = end - begin;
 
-  const TensorOptions host = TensorOptions().dtype(options.tensor_options().dtype_);
+  const TensorOptions host = TensorOptions().dtype(options.tensor_options().dtype());
   Batch batch;
   batch.indices.assign(order.begin() + begin, order.begin() + end);
   batch.images = empty({rows, sample_shape[0], sample_shape[1], sample_shape[2]}, host);
   batch.labels = empty({rows, label_count}, host);
   std::vector<std::uint8_t> pixels(static_cast<std::size_t>(sample_bytes));
   std::vector<float> labels(static_cast<std::size_t>(label_count));
-  const bool complete = visit_dtype(host.dtype_, [&](auto tag) {
+  const bool complete = visit_dtype(host.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const std::array<T, 256> table = pixel_values<T>(options.low(), options.high());
     T* images_out = batch.images.data<T>();
@@ -187,8 +187,8 @@ std::optional<Batch> DataLoader::State::assemble(std::int64_t index) const {
     return true;
   });
   if (!complete) return std::nullopt;
-  batch.images = batch.images.to(options.tensor_options().device_);
-  batch.labels = batch.labels.to(options.tensor_options().device_);
+  batch.images = batch.images.to(options.tensor_options().device());
+  batch.labels = batch.labels.to(options.tensor_options().device());
   return batch;
 }
 

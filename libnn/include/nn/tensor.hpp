@@ -18,28 +18,25 @@ using Shape = std::vector<std::int64_t>;
 std::string shape_str(const Shape& shape);
 std::int64_t shape_numel(const Shape& shape);
 
-struct TensorOptions {
-  Dtype dtype_ = Dtype::f32;
-  Device device_ = Device::cpu();
-  bool requires_grad_ = false;
+// What a new tensor is made of: read with dtype(), device(), requires_grad();
+// set with the same names, which chain: TensorOptions().dtype(Dtype::f64).device(d).
+class TensorOptions {
+ public:
+  Dtype dtype() const { return dtype_; }
+  Device device() const { return device_; }
+  bool requires_grad() const { return requires_grad_; }
 
   TensorOptions& dtype(Dtype d) { dtype_ = d; return *this; }
   TensorOptions& device(Device d) { device_ = d; return *this; }
   TensorOptions& requires_grad(bool r) { requires_grad_ = r; return *this; }
+
+ private:
+  Dtype dtype_ = Dtype::f32;
+  Device device_ = Device::cpu();
+  bool requires_grad_ = false;
 };
 
-// A block of memory on one device, shared by every view of it.
-struct Storage {
-  Storage(std::size_t bytes, Device device);
-  ~Storage();
-  Storage(const Storage&) = delete;
-  Storage& operator=(const Storage&) = delete;
-
-  void* data = nullptr;
-  std::size_t bytes = 0;
-  Device device;
-};
-
+// The storage and autograd state behind a Tensor, private to libnn.
 struct TensorImpl;
 class Node;
 
@@ -62,8 +59,11 @@ class Tensor {
   // Typed access to the first element; T must match dtype().
   template <class T> T* data() const { check_type(dtype_of<T>()); return static_cast<T*>(raw_data()); }
   void* raw_data() const;
-  const std::shared_ptr<Storage>& storage() const;
+  // Where the first element lies in the storage, in bytes (non-zero for views).
   std::size_t offset_bytes() const;
+  // Whether both tensors view the same storage (a view, a detach() or a
+  // no-op to() of the other, or the other itself).
+  bool shares_storage(const Tensor& other) const;
 
   // Copies to another device or dtype (a no-op handle copy when nothing changes).
   Tensor to(Device device) const;
@@ -96,8 +96,8 @@ class Tensor {
   const std::shared_ptr<Node>& grad_fn() const;
 
   std::string str() const;
+  // The handle's target: equal for handles to the same tensor.
   TensorImpl* impl() const { return impl_.get(); }
-  const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
 
  private:
   void check_type(Dtype wanted) const;
@@ -105,16 +105,6 @@ class Tensor {
 };
 
 std::ostream& operator<<(std::ostream& os, const Tensor& t);
-
-struct TensorImpl {
-  std::shared_ptr<Storage> storage;
-  std::size_t offset_bytes = 0;
-  Shape shape;
-  Dtype dtype = Dtype::f32;
-  bool requires_grad = false;
-  Tensor grad;
-  std::shared_ptr<Node> grad_fn;
-};
 
 // Creation. Random tensors draw from the global generator (nn/random.hpp).
 Tensor empty(const Shape& shape, TensorOptions opts = {});

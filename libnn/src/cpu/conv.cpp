@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cpu/gemm.hpp"
+#include "cpu/im2col.hpp"
 #include "cpu/parallel.hpp"
 
 namespace nn::cpu {
@@ -23,25 +24,25 @@ namespace {
 // in_channels*kh*kw, far less memory traffic when the convolution narrows
 // the channels (the generator's 8x8 output conv: 192 rows instead of 2048).
 struct PatchMap {
-  PatchGeometry patch;
+  geometry::PatchGeometry patch;
   std::int64_t plain_channels = 0;
 
   std::int64_t expanded_size() const { return patch.image_size(); }
   std::int64_t plain_size() const { return plain_channels * patch.positions(); }
 };
 
-bool lowers_swapped(const ConvGeometry& g) {
+bool lowers_swapped(const geometry::ConvGeometry& g) {
   return g.patch.stride_h == 1 && g.patch.stride_w == 1 && g.out_channels < g.patch.channels;
 }
 
-PatchMap direct_map(const ConvGeometry& g) { return {g.patch, g.out_channels}; }
+PatchMap direct_map(const geometry::ConvGeometry& g) { return {g.patch, g.out_channels}; }
 
 // The stride-1 convolution seen from its output: entry (o, tap) of the column
 // matrix of y at input position p is y[o, p - tap + pad], which is im2col of
 // y with the kernel flipped and padding kernel - 1 - pad.
-PatchMap swapped_map(const ConvGeometry& g) {
-  const PatchGeometry& p = g.patch;
-  PatchGeometry s;
+PatchMap swapped_map(const geometry::ConvGeometry& g) {
+  const geometry::PatchGeometry& p = g.patch;
+  geometry::PatchGeometry s;
   s.channels = g.out_channels;
   s.in_h = p.out_h;
   s.in_w = p.out_w;
@@ -57,7 +58,7 @@ PatchMap swapped_map(const ConvGeometry& g) {
 // Between w [O, C, kh, kw] and the swapped map's M [C, O*kh*kw] with flipped
 // taps: M[c, (o, i, j)] = w[o, c, kh-1-i, kw-1-j].
 template <class T>
-void swap_weight(const T* w, const ConvGeometry& g, T* m) {
+void swap_weight(const T* w, const geometry::ConvGeometry& g, T* m) {
   const std::int64_t kh = g.patch.kernel_h, kw = g.patch.kernel_w, taps = kh * kw;
   const std::int64_t in_c = g.patch.channels, row = g.out_channels * taps;
   for (std::int64_t o = 0; o < g.out_channels; ++o)
@@ -66,7 +67,7 @@ void swap_weight(const T* w, const ConvGeometry& g, T* m) {
 }
 
 template <class T>
-void unswap_weight(const T* m, const ConvGeometry& g, T* w) {
+void unswap_weight(const T* m, const geometry::ConvGeometry& g, T* w) {
   const std::int64_t kh = g.patch.kernel_h, kw = g.patch.kernel_w, taps = kh * kw;
   const std::int64_t in_c = g.patch.channels, row = g.out_channels * taps;
   for (std::int64_t o = 0; o < g.out_channels; ++o)
@@ -225,28 +226,28 @@ void matrix_gradient(const PatchMap& map, std::int64_t batch, const T* expanded,
 
 // The swapped map's M for the weights w.
 template <class T>
-std::unique_ptr<T[]> swapped_weight(const T* w, const ConvGeometry& g, const PatchMap& map) {
+std::unique_ptr<T[]> swapped_weight(const T* w, const geometry::ConvGeometry& g, const PatchMap& map) {
   auto m = buffer<T>(map.plain_channels * map.patch.rows());
   swap_weight(w, g, m.get());
   return m;
 }
 
 template <class T>
-void forward_typed(const T* x, const T* w, const ConvGeometry& g, T* y) {
+void forward_typed(const T* x, const T* w, const geometry::ConvGeometry& g, T* y) {
   if (!lowers_swapped(g)) return apply(direct_map(g), g.batch, w, x, y);
   const PatchMap map = swapped_map(g);
   apply_adjoint(map, g.batch, swapped_weight(w, g, map).get(), x, y);
 }
 
 template <class T>
-void backward_data_typed(const T* grad_y, const T* w, const ConvGeometry& g, T* grad_x) {
+void backward_data_typed(const T* grad_y, const T* w, const geometry::ConvGeometry& g, T* grad_x) {
   if (!lowers_swapped(g)) return apply_adjoint(direct_map(g), g.batch, w, grad_y, grad_x);
   const PatchMap map = swapped_map(g);
   apply(map, g.batch, swapped_weight(w, g, map).get(), grad_y, grad_x);
 }
 
 template <class T>
-void backward_weight_typed(const T* x, const T* grad_y, const ConvGeometry& g, T* grad_w) {
+void backward_weight_typed(const T* x, const T* grad_y, const geometry::ConvGeometry& g, T* grad_w) {
   if (!lowers_swapped(g)) return matrix_gradient(direct_map(g), g.batch, x, grad_y, grad_w);
   const PatchMap map = swapped_map(g);
   auto grad_m = buffer<T>(map.plain_channels * map.patch.rows());
@@ -256,7 +257,8 @@ void backward_weight_typed(const T* x, const T* grad_y, const ConvGeometry& g, T
 
 }  // namespace
 
-void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvGeometry& g, const Tensor& y) {
+void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const geometry::ConvGeometry& g,
+                    const Tensor& y) {
   visit_dtype(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
     forward_typed(x.data<T>(), w.data<T>(), g, y.data<T>());
@@ -264,14 +266,15 @@ void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Con
   if (b.defined()) add_channel_bias(y, b);
 }
 
-void conv2d_backward_data(const Tensor& grad_y, const Tensor& w, const ConvGeometry& g, const Tensor& grad_x) {
+void conv2d_backward_data(const Tensor& grad_y, const Tensor& w, const geometry::ConvGeometry& g,
+                          const Tensor& grad_x) {
   visit_dtype(grad_x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     backward_data_typed(grad_y.data<T>(), w.data<T>(), g, grad_x.data<T>());
   });
 }
 
-void conv2d_backward_weight(const Tensor& x, const Tensor& grad_y, const ConvGeometry& g,
+void conv2d_backward_weight(const Tensor& x, const Tensor& grad_y, const geometry::ConvGeometry& g,
                             const Tensor& grad_w) {
   visit_dtype(grad_w.dtype(), [&](auto tag) {
     using T = decltype(tag);

@@ -23,7 +23,7 @@ Span valid_outputs(std::int64_t out, std::int64_t size, std::int64_t stride, std
 }  // namespace
 
 template <class T>
-void im2col(const T* images, std::int64_t count, const PatchGeometry& g, T* columns) {
+void im2col(const T* images, std::int64_t count, const geometry::PatchGeometry& g, T* columns) {
   const std::int64_t taps = g.kernel_h * g.kernel_w, positions = g.positions();
   const std::int64_t ld = count * positions, tasks = g.rows() * count;
   // One task fills one row segment: (channel, tap) for one image.
@@ -55,7 +55,7 @@ void im2col(const T* images, std::int64_t count, const PatchGeometry& g, T* colu
 }
 
 template <class T>
-void col2im(const T* columns, std::int64_t count, const PatchGeometry& g, T* images) {
+void col2im(const T* columns, std::int64_t count, const geometry::PatchGeometry& g, T* images) {
   const std::int64_t positions = g.positions(), ld = count * positions;
   const std::int64_t plane_size = g.in_h * g.in_w, tasks = count * g.channels;
   // One task owns one image channel, so the scatter needs no atomics.
@@ -80,9 +80,9 @@ void col2im(const T* columns, std::int64_t count, const PatchGeometry& g, T* ima
   }
 }
 
-template void im2col<float>(const float*, std::int64_t, const PatchGeometry&, float*);
-template void im2col<double>(const double*, std::int64_t, const PatchGeometry&, double*);
-template void col2im<float>(const float*, std::int64_t, const PatchGeometry&, float*);
-template void col2im<double>(const double*, std::int64_t, const PatchGeometry&, double*);
+template void im2col<float>(const float*, std::int64_t, const geometry::PatchGeometry&, float*);
+template void im2col<double>(const double*, std::int64_t, const geometry::PatchGeometry&, double*);
+template void col2im<float>(const float*, std::int64_t, const geometry::PatchGeometry&, float*);
+template void col2im<double>(const double*, std::int64_t, const geometry::PatchGeometry&, double*);
 
 }  // namespace nn::cpu

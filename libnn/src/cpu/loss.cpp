@@ -1,20 +1,16 @@
 #include "cpu/loss.hpp"
 
-#include <algorithm>
 #include <optional>
 #include <type_traits>
-#include <vector>
 
 #include "cpu/broadcast.hpp"
+#include "cpu/ordered_sum.hpp"
 #include "cpu/parallel.hpp"
 #include "label_smoothing_math.hpp"
 
 namespace nn::cpu {
 namespace {
 using kernels::LossKind;
-
-// Fixed chunks keep the summation order independent of the thread count.
-constexpr std::int64_t kSumChunk = 4096;
 
 // The weight of element i of a tensor shaped `shape`: 1 without weights,
 // otherwise the weights broadcast to `shape`.
@@ -41,23 +37,6 @@ class WeightAt {
   const T* data_ = nullptr;
   std::optional<BroadcastIndex> index_;
 };
-
-// Sum of term(i) for i < n, accumulated in double in a fixed order.
-template <class Term>
-double ordered_sum(std::int64_t n, const Term& term) {
-  const std::int64_t chunks = (n + kSumChunk - 1) / kSumChunk;
-  std::vector<double> partial(static_cast<std::size_t>(chunks), 0.0);
-#pragma omp parallel for schedule(static) if (chunks > 4)
-  for (std::int64_t c = 0; c < chunks; ++c) {
-    double acc = 0;
-    const std::int64_t end = std::min(n, (c + 1) * kSumChunk);
-    for (std::int64_t i = c * kSumChunk; i < end; ++i) acc += static_cast<double>(term(i));
-    partial[static_cast<std::size_t>(c)] = acc;
-  }
-  double total = 0;
-  for (double p : partial) total += p;
-  return total;
-}
 
 template <LossKind kind, class T>
 void forward_typed(const Tensor& pred, const Tensor& target, const Tensor& weights, Reduction reduction,

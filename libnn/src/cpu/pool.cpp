@@ -6,7 +6,7 @@
 
 namespace nn::cpu {
 
-void max_pool2d_forward(const Tensor& x, const PatchGeometry& g, const Tensor& y, std::int64_t* argmax) {
+void max_pool2d_forward(const Tensor& x, const geometry::PatchGeometry& g, const Tensor& y, std::int64_t* argmax) {
   visit_dtype(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* in = x.data<T>();
@@ -35,7 +35,7 @@ void max_pool2d_forward(const Tensor& x, const PatchGeometry& g, const Tensor& y
   });
 }
 
-void max_pool2d_backward(const Tensor& grad_y, const std::int64_t* argmax, const PatchGeometry& g,
+void max_pool2d_backward(const Tensor& grad_y, const std::int64_t* argmax, const geometry::PatchGeometry& g,
                          const Tensor& grad_x) {
   visit_dtype(grad_x.dtype(), [&](auto tag) {
     using T = decltype(tag);

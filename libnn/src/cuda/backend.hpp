@@ -4,21 +4,24 @@
 // checking shapes, dtypes and devices.
 //
 // A build without CUDA declares these functions but defines none of them.
-// Every call sits in the branch of `if constexpr (cuda_backend::compiled)`
-// that such a build discards, so nothing refers to them there:
+// The ops seam reaches them only through detail::on_backend (ops/dispatch.hpp),
+// which calls the CUDA side in the branch of `if constexpr (compiled)` that
+// such a build discards, so nothing refers to them there:
 //
-//   if (out.device().is_cpu()) cpu::op(...);
-//   else if constexpr (cuda_backend::compiled) cuda_backend::op(...);
-//   else detail::no_cuda_backend("op", out.device());
+//   detail::on_backend("op", out.device(),
+//                      [&] { cpu::op(...); },
+//                      [&](auto...) { cuda_backend::op(...); });
+//
+// The CUDA callable must be a generic lambda: its body is then instantiated
+// only where it is called.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "activation_math.hpp"
 #include "adam_math.hpp"
-#include "cpu/conv.hpp"
-#include "cpu/im2col.hpp"
 #include "elementwise_math.hpp"
+#include "geometry/conv_geometry.hpp"
 #include "loss_math.hpp"
 #include "nn/cuda.hpp"
 #include "nn/loss.hpp"
@@ -108,8 +111,8 @@ void batch_norm_backward(const Tensor& x, const Tensor& grad_y, const Tensor& me
                          const Tensor& weight, bool training, double eps, const Tensor& grad_x,
                          const Tensor& grad_weight, const Tensor& grad_bias);
 // cpu::max_pool2d_forward/backward with argmax in device memory of y's device.
-void max_pool2d_forward(const Tensor& x, const cpu::PatchGeometry& g, const Tensor& y, std::int64_t* argmax);
-void max_pool2d_backward(const Tensor& grad_y, const std::int64_t* argmax, const cpu::PatchGeometry& g,
+void max_pool2d_forward(const Tensor& x, const geometry::PatchGeometry& g, const Tensor& y, std::int64_t* argmax);
+void max_pool2d_backward(const Tensor& grad_y, const std::int64_t* argmax, const geometry::PatchGeometry& g,
                          const Tensor& grad_x);
 
 // ---- convolutions ----
@@ -118,9 +121,11 @@ void max_pool2d_backward(const Tensor& grad_y, const std::int64_t* argmax, const
 // per-side padding (a zero-padded copy of the input where cuDNN's symmetric
 // padding cannot express it). Algorithms are found once per problem, honour
 // nn::set_tf32 and nn::set_deterministic.
-void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const cpu::ConvGeometry& g, const Tensor& y);
-void conv2d_backward_data(const Tensor& grad_y, const Tensor& w, const cpu::ConvGeometry& g, const Tensor& grad_x);
-void conv2d_backward_weight(const Tensor& x, const Tensor& grad_y, const cpu::ConvGeometry& g,
+void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const geometry::ConvGeometry& g,
+                    const Tensor& y);
+void conv2d_backward_data(const Tensor& grad_y, const Tensor& w, const geometry::ConvGeometry& g,
+                          const Tensor& grad_x);
+void conv2d_backward_weight(const Tensor& x, const Tensor& grad_y, const geometry::ConvGeometry& g,
                             const Tensor& grad_w);
 void add_channel_bias(const Tensor& y, const Tensor& b);
 

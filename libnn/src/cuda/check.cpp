@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "launch_check.hpp"
 #include "nn/error.hpp"
 
 namespace nn::cuda_backend {
@@ -45,9 +46,12 @@ void throw_cudnn_error(int status, const char* call, const char* file, int line)
   throw CudaError(call, cudnnGetErrorString(code), short_path(file), line, current_device());
 }
 
-void check_launch(const char* kernel, const char* file, int line) {
-  const cudaError_t status = cudaGetLastError();
-  if (status != cudaSuccess) throw_cuda_error(status, ("launch of " + std::string(kernel)).c_str(), file, line);
+}  // namespace nn::cuda_backend
+
+namespace nn::kernels {
+
+void report_launch_failure(cudaError_t status, const char* kernel, const char* file, int line) {
+  cuda_backend::throw_cuda_error(status, ("launch of " + std::string(kernel)).c_str(), file, line);
 }
 
-}  // namespace nn::cuda_backend
+}  // namespace nn::kernels

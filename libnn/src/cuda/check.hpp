@@ -1,8 +1,8 @@
 #pragma once
-// Checks for CUDA runtime, cuBLAS and cuDNN calls and for kernel launches.
-// A failure throws nn::CudaError carrying the call's text, file:line and the
-// current device. C++17 and free of libnn's public headers, so that the .cu
-// files under kernels/ can include it.
+// Checks for CUDA runtime, cuBLAS and cuDNN calls. A failure throws
+// nn::CudaError carrying the call's text, file:line and the current device.
+// Failed kernel launches come through kernels::report_launch_failure
+// (kernels/launch_check.hpp), which check.cpp defines the same way.
 #include <cuda_runtime_api.h>
 
 namespace nn::cuda_backend {
@@ -12,9 +12,6 @@ namespace nn::cuda_backend {
 // library's header; both use 0 for success.
 [[noreturn]] void throw_cublas_error(int status, const char* call, const char* file, int line);
 [[noreturn]] void throw_cudnn_error(int status, const char* call, const char* file, int line);
-// Throws if the last kernel launch failed (a bad configuration shows up only
-// through cudaGetLastError).
-void check_launch(const char* kernel, const char* file, int line);
 
 }  // namespace nn::cuda_backend
 
@@ -38,5 +35,3 @@ void check_launch(const char* kernel, const char* file, int line);
     if (nn_status_ != 0)                                                            \
       ::nn::cuda_backend::throw_cudnn_error(nn_status_, #call, __FILE__, __LINE__); \
   } while (0)
-
-#define NN_CUDA_CHECK_LAUNCH(kernel) ::nn::cuda_backend::check_launch((kernel), __FILE__, __LINE__)

@@ -50,8 +50,8 @@ int alignment(const void* p) {
 }
 
 // The problem in the direct kernels' terms, when they take it.
-std::optional<kernels::NarrowConvGeometry> narrow_geometry(const cpu::ConvGeometry& g) {
-  const cpu::PatchGeometry& p = g.patch;
+std::optional<kernels::NarrowConvGeometry> narrow_geometry(const geometry::ConvGeometry& g) {
+  const geometry::PatchGeometry& p = g.patch;
   if (p.stride_h != 1 || p.stride_w != 1 || g.out_channels > kernels::kNarrowMaxOutChannels) return std::nullopt;
   for (std::int64_t v : {g.batch, p.channels, p.in_h, p.in_w, p.out_h, p.out_w, p.kernel_h, p.kernel_w,
                          g.batch * p.channels * p.in_h * p.in_w, g.batch * g.out_channels * p.out_h * p.out_w})
@@ -73,8 +73,8 @@ struct CudnnShape {
   int pad_h, pad_w, stride_h, stride_w;
 };
 
-CudnnShape cudnn_shape(const char* op, const cpu::ConvGeometry& g) {
-  const cpu::PatchGeometry& p = g.patch;
+CudnnShape cudnn_shape(const char* op, const geometry::ConvGeometry& g) {
+  const geometry::PatchGeometry& p = g.patch;
   CudnnShape s{};
   s.rows = geometry::cudnn_axis({p.in_h, p.out_h, p.kernel_h, p.stride_h, p.pad_top});
   s.cols = geometry::cudnn_axis({p.in_w, p.out_w, p.kernel_w, p.stride_w, p.pad_left});
@@ -105,7 +105,7 @@ CudnnShape cudnn_shape(const char* op, const cpu::ConvGeometry& g) {
 // symmetric padding and the output [N, O, out_h, out_w].
 class CudnnConv {
  public:
-  CudnnConv(const char* op, const cpu::ConvGeometry& g, Dtype dtype, int device, cudaStream_t stream)
+  CudnnConv(const char* op, const geometry::ConvGeometry& g, Dtype dtype, int device, cudaStream_t stream)
       : op_(op),
         s_(cudnn_shape(op, g)),
         dtype_(dtype),
@@ -228,7 +228,7 @@ class CudnnConv {
 
 }  // namespace
 
-void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const cpu::ConvGeometry& g,
+void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const geometry::ConvGeometry& g,
                     const Tensor& y) {
   if (y.numel() == 0) return;
   const int device = y.device().index;
@@ -250,7 +250,7 @@ void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const cpu
   if (b.defined()) add_channel_bias(y, b);
 }
 
-void conv2d_backward_data(const Tensor& grad_y, const Tensor& w, const cpu::ConvGeometry& g,
+void conv2d_backward_data(const Tensor& grad_y, const Tensor& w, const geometry::ConvGeometry& g,
                           const Tensor& grad_x) {
   if (grad_x.numel() == 0) return;
   const int device = grad_x.device().index;
@@ -269,7 +269,7 @@ void conv2d_backward_data(const Tensor& grad_y, const Tensor& w, const cpu::Conv
   conv.crop(padded.as<void>(), grad_x);
 }
 
-void conv2d_backward_weight(const Tensor& x, const Tensor& grad_y, const cpu::ConvGeometry& g,
+void conv2d_backward_weight(const Tensor& x, const Tensor& grad_y, const geometry::ConvGeometry& g,
                             const Tensor& grad_w) {
   if (grad_w.numel() == 0) return;
   const int device = grad_w.device().index;

@@ -9,7 +9,7 @@
 namespace nn::cuda_backend {
 namespace {
 
-kernels::PoolGeometry pool_geometry(const cpu::PatchGeometry& g) {
+kernels::PoolGeometry pool_geometry(const geometry::PatchGeometry& g) {
   kernels::PoolGeometry p;
   p.planes = g.channels;
   p.in_h = g.in_h;
@@ -27,7 +27,7 @@ kernels::PoolGeometry pool_geometry(const cpu::PatchGeometry& g) {
 
 }  // namespace
 
-void max_pool2d_forward(const Tensor& x, const cpu::PatchGeometry& g, const Tensor& y, std::int64_t* argmax) {
+void max_pool2d_forward(const Tensor& x, const geometry::PatchGeometry& g, const Tensor& y, std::int64_t* argmax) {
   const DeviceScope scope(y.device().index);
   visit_dtype(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -35,7 +35,7 @@ void max_pool2d_forward(const Tensor& x, const cpu::PatchGeometry& g, const Tens
   });
 }
 
-void max_pool2d_backward(const Tensor& grad_y, const std::int64_t* argmax, const cpu::PatchGeometry& g,
+void max_pool2d_backward(const Tensor& grad_y, const std::int64_t* argmax, const geometry::PatchGeometry& g,
                          const Tensor& grad_x) {
   const DeviceScope scope(grad_x.device().index);
   visit_dtype(grad_x.dtype(), [&](auto tag) {

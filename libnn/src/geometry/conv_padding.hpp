@@ -3,7 +3,7 @@
 // same amount before and after. Host code, independent of CUDA, so that it is
 // tested anywhere.
 //
-// libnn's axis (cpu::PatchGeometry): output o reads input row
+// libnn's axis (geometry::PatchGeometry): output o reads input row
 // o * stride - pad_before + k for k in [0, kernel), rows outside [0, in) read
 // as zero; `out` is given, so the padding after is whatever that needs (and
 // trailing rows may go unread). With the symmetric cuDNN padding p = pad_before

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "ops/checks.hpp"
+#include "nn/error.hpp"
 
 namespace nn::geometry {
 
@@ -40,8 +40,8 @@ std::vector<kernels::StridedIndex> strided_indices(const char* op, const Shape& 
     }
   }
   if (merged_sizes.size() > static_cast<std::size_t>(kernels::kMaxDims))
-    detail::fail(op, "shape " + shape_str(sizes) + " needs more than " + std::to_string(kernels::kMaxDims) +
-                         " dimensions on CUDA");
+    throw Error(std::string(op) + ": shape " + shape_str(sizes) + " needs more than " +
+                std::to_string(kernels::kMaxDims) + " dimensions on CUDA");
   std::vector<kernels::StridedIndex> indices(strides.size());
   for (std::size_t j = 0; j < strides.size(); ++j) {
     indices[j].dims = static_cast<int>(merged_sizes.size());

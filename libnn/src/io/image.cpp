@@ -239,8 +239,8 @@ Tensor tensor_from_image(const Image& image, double low, double high, TensorOpti
   constexpr const char* op = "tensor_from_image";
   check_image(op, "<in memory>", image);
   check_pixel_range(op, low, high);
-  const bool wants_grad = options.requires_grad_;
-  const Device device = options.device_;
+  const bool wants_grad = options.requires_grad();
+  const Device device = options.device();
   const std::int64_t c = image.channels, h = image.height, w = image.width;
   Tensor out = empty({c, h, w}, options.requires_grad(false).device(Device::cpu()));
   visit_dtype(out.dtype(), [&](auto tag) {

@@ -4,6 +4,7 @@
 #include "nn/error.hpp"
 #include "nn/summary_recorder.hpp"
 #include "nn/ops.hpp"
+#include "tensor_impl.hpp"
 
 namespace nn {
 namespace {
@@ -12,7 +13,7 @@ namespace {
 // so every handle to the tensor sees the move.
 void replace_in_place(const Tensor& t, const Tensor& converted) {
   TensorImpl* impl = t.impl();
-  impl->storage = converted.storage();
+  impl->storage = converted.impl()->storage;
   impl->offset_bytes = converted.offset_bytes();
   impl->dtype = converted.dtype();
   if (impl->grad.defined()) impl->grad = Tensor();

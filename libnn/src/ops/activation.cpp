@@ -1,9 +1,9 @@
 // Dispatch seam for the activation functions.
 #include "cpu/activation.hpp"
-#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -12,9 +12,9 @@ using kernels::Activation;
 Tensor activation(const char* name, Activation kind, const Tensor& x, double alpha) {
   detail::check_defined(name, x, "x");
   Tensor out = empty(x.shape(), x.options());
-  if (out.device().is_cpu()) cpu::activation_forward(kind, x, alpha, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::activation_forward(kind, x, alpha, out);
-  else detail::no_cuda_backend(name, out.device());
+  detail::on_backend(
+      name, out.device(), [&] { cpu::activation_forward(kind, x, alpha, out); },
+      [&](auto...) { cuda_backend::activation_forward(kind, x, alpha, out); });
   return out;
 }
 
@@ -22,9 +22,9 @@ Tensor activation(const char* name, Activation kind, const Tensor& x, double alp
 Tensor activation_grad(const char* name, Activation kind, const Tensor& saved, const Tensor& grad_out,
                        double alpha) {
   Tensor grad_in = empty(saved.shape(), saved.options());
-  if (grad_in.device().is_cpu()) cpu::activation_backward(kind, saved, grad_out, alpha, grad_in);
-  else if constexpr (cuda_backend::compiled) cuda_backend::activation_backward(kind, saved, grad_out, alpha, grad_in);
-  else detail::no_cuda_backend(name, grad_in.device());
+  detail::on_backend(
+      name, grad_in.device(), [&] { cpu::activation_backward(kind, saved, grad_out, alpha, grad_in); },
+      [&](auto...) { cuda_backend::activation_backward(kind, saved, grad_out, alpha, grad_in); });
   return grad_in;
 }
 

@@ -3,10 +3,10 @@
 #include <string>
 
 #include "cpu/batch_norm.hpp"
-#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -43,22 +43,24 @@ void check_args(const Tensor& x, const Tensor& weight, const Tensor& bias, const
 void forward(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
              const Tensor& running_var, bool training, double momentum, double eps, const Tensor& mean,
              const Tensor& invstd, const Tensor& y) {
-  if (x.device().is_cpu()) {
-    if (training)
-      cpu::batch_norm_batch_stats(x, eps, momentum, running_mean, running_var, mean, invstd);
-    else
-      cpu::batch_norm_running_stats(running_mean, running_var, eps, mean, invstd);
-    cpu::batch_norm_apply(x, mean, invstd, weight, bias, y);
-  } else if constexpr (cuda_backend::compiled) {
-    if (training) {
-      cuda_backend::batch_norm_training(x, weight, bias, eps, momentum, running_mean, running_var, mean, invstd, y);
-    } else {
-      cuda_backend::batch_norm_running_stats(running_mean, running_var, eps, mean, invstd);
-      cuda_backend::batch_norm_apply(x, mean, invstd, weight, bias, y);
-    }
-  } else {
-    detail::no_cuda_backend(kOp, x.device());
-  }
+  detail::on_backend(
+      kOp, x.device(),
+      [&] {
+        if (training)
+          cpu::batch_norm_batch_stats(x, eps, momentum, running_mean, running_var, mean, invstd);
+        else
+          cpu::batch_norm_running_stats(running_mean, running_var, eps, mean, invstd);
+        cpu::batch_norm_apply(x, mean, invstd, weight, bias, y);
+      },
+      [&](auto...) {
+        if (training) {
+          cuda_backend::batch_norm_training(x, weight, bias, eps, momentum, running_mean, running_var, mean, invstd,
+                                            y);
+        } else {
+          cuda_backend::batch_norm_running_stats(running_mean, running_var, eps, mean, invstd);
+          cuda_backend::batch_norm_apply(x, mean, invstd, weight, bias, y);
+        }
+      });
 }
 
 // Gradients for x, weight and bias, each only where wanted.
@@ -68,13 +70,13 @@ std::vector<Tensor> backward(const Tensor& grad_y, const Tensor& x, const Tensor
   const Tensor grad_x = want_x ? empty(x.shape(), x.options()) : Tensor();
   const Tensor grad_weight = want_weight ? empty(mean.shape(), x.options()) : Tensor();
   const Tensor grad_bias = want_bias ? empty(mean.shape(), x.options()) : Tensor();
-  if (x.device().is_cpu())
-    cpu::batch_norm_backward(x, grad_y, mean, invstd, weight, training, grad_x, grad_weight, grad_bias);
-  else if constexpr (cuda_backend::compiled)
-    cuda_backend::batch_norm_backward(x, grad_y, mean, invstd, weight, training, eps, grad_x, grad_weight,
-                                      grad_bias);
-  else
-    detail::no_cuda_backend(kOp, x.device());
+  detail::on_backend(
+      kOp, x.device(),
+      [&] { cpu::batch_norm_backward(x, grad_y, mean, invstd, weight, training, grad_x, grad_weight, grad_bias); },
+      [&](auto...) {
+        cuda_backend::batch_norm_backward(x, grad_y, mean, invstd, weight, training, eps, grad_x, grad_weight,
+                                          grad_bias);
+      });
   return {grad_x, grad_weight, grad_bias};
 }
 }  // namespace

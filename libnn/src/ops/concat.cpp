@@ -2,10 +2,10 @@
 #include <string>
 
 #include "cpu/concat.hpp"
-#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -39,9 +39,9 @@ Tensor narrow(const Tensor& g, std::int64_t dim, std::int64_t start, std::int64_
   Shape shape = g.shape();
   shape[static_cast<std::size_t>(dim)] = length;
   Tensor out = empty(shape, g.options());
-  if (out.device().is_cpu()) cpu::narrow(g, dim, start, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::narrow(g, dim, start, out);
-  else detail::no_cuda_backend(kOp, out.device());
+  detail::on_backend(
+      kOp, out.device(), [&] { cpu::narrow(g, dim, start, out); },
+      [&](auto...) { cuda_backend::narrow(g, dim, start, out); });
   return out;
 }
 }  // namespace
@@ -55,9 +55,8 @@ Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
   if (d < 0 || d >= rank)
     detail::fail(kOp, "dimension " + std::to_string(dim) + " out of range for input 0 " + shape_str(xs[0].shape()));
   Tensor out = empty(concat_shape(xs, d), xs[0].options());
-  if (out.device().is_cpu()) cpu::concat(xs, d, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::concat(xs, d, out);
-  else detail::no_cuda_backend(kOp, out.device());
+  detail::on_backend(
+      kOp, out.device(), [&] { cpu::concat(xs, d, out); }, [&](auto...) { cuda_backend::concat(xs, d, out); });
   std::vector<std::int64_t> sizes;
   for (const Tensor& x : xs) sizes.push_back(x.size(d));
   return record(out, kOp, xs, [d, sizes](const Tensor& g, const std::vector<bool>& needs) {

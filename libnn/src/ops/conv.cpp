@@ -14,10 +14,11 @@
 #include <string>
 
 #include "cpu/conv.hpp"
-#include "cuda/backend.hpp"
+#include "geometry/conv_geometry.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -59,8 +60,9 @@ void check_operands(const char* op, const Tensor& x, const Tensor& w, const Tens
 }
 
 // The conv2d from `input` [N,C,H,W] through weight [O,C,kh,kw] to [N,O,out].
-cpu::ConvGeometry geometry(const Shape& input, const Shape& weight, Size2d stride, const Padding2d& p, Size2d out) {
-  cpu::PatchGeometry patch;
+geometry::ConvGeometry conv_geometry(const Shape& input, const Shape& weight, Size2d stride, const Padding2d& p,
+                                     Size2d out) {
+  geometry::PatchGeometry patch;
   patch.channels = input[1];
   patch.in_h = input[2];
   patch.in_w = input[3];
@@ -75,47 +77,48 @@ cpu::ConvGeometry geometry(const Shape& input, const Shape& weight, Size2d strid
   return {input[0], weight[0], patch};
 }
 
-Shape input_shape(const cpu::ConvGeometry& g) {
+Shape input_shape(const geometry::ConvGeometry& g) {
   return {g.batch, g.patch.channels, g.patch.in_h, g.patch.in_w};
 }
 
-Shape output_shape(const cpu::ConvGeometry& g) {
+Shape output_shape(const geometry::ConvGeometry& g) {
   return {g.batch, g.out_channels, g.patch.out_h, g.patch.out_w};
 }
 
-Shape weight_shape(const cpu::ConvGeometry& g) {
+Shape weight_shape(const geometry::ConvGeometry& g) {
   return {g.out_channels, g.patch.channels, g.patch.kernel_h, g.patch.kernel_w};
 }
 
 // The three passes of the convolution described by g, on x's device.
-Tensor conv_pass(const char* op, const cpu::ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& b) {
+Tensor conv_pass(const char* op, const geometry::ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& b) {
   Tensor y = empty(output_shape(g), x.options());
-  if (y.device().is_cpu()) cpu::conv2d_forward(x, w, b, g, y);
-  else if constexpr (cuda_backend::compiled) cuda_backend::conv2d_forward(x, w, b, g, y);
-  else detail::no_cuda_backend(op, y.device());
+  detail::on_backend(
+      op, y.device(), [&] { cpu::conv2d_forward(x, w, b, g, y); },
+      [&](auto...) { cuda_backend::conv2d_forward(x, w, b, g, y); });
   return y;
 }
 
-Tensor data_pass(const char* op, const cpu::ConvGeometry& g, const Tensor& grad_y, const Tensor& w,
+Tensor data_pass(const char* op, const geometry::ConvGeometry& g, const Tensor& grad_y, const Tensor& w,
                  const Tensor& b) {
   Tensor grad_x = empty(input_shape(g), grad_y.options());
-  if (grad_x.device().is_cpu()) {
-    cpu::conv2d_backward_data(grad_y, w, g, grad_x);
-    if (b.defined()) cpu::add_channel_bias(grad_x, b);
-  } else if constexpr (cuda_backend::compiled) {
-    cuda_backend::conv2d_backward_data(grad_y, w, g, grad_x);
-    if (b.defined()) cuda_backend::add_channel_bias(grad_x, b);
-  } else {
-    detail::no_cuda_backend(op, grad_x.device());
-  }
+  detail::on_backend(
+      op, grad_x.device(),
+      [&] {
+        cpu::conv2d_backward_data(grad_y, w, g, grad_x);
+        if (b.defined()) cpu::add_channel_bias(grad_x, b);
+      },
+      [&](auto...) {
+        cuda_backend::conv2d_backward_data(grad_y, w, g, grad_x);
+        if (b.defined()) cuda_backend::add_channel_bias(grad_x, b);
+      });
   return grad_x;
 }
 
-Tensor weight_pass(const char* op, const cpu::ConvGeometry& g, const Tensor& x, const Tensor& grad_y) {
+Tensor weight_pass(const char* op, const geometry::ConvGeometry& g, const Tensor& x, const Tensor& grad_y) {
   Tensor grad_w = empty(weight_shape(g), x.options());
-  if (grad_w.device().is_cpu()) cpu::conv2d_backward_weight(x, grad_y, g, grad_w);
-  else if constexpr (cuda_backend::compiled) cuda_backend::conv2d_backward_weight(x, grad_y, g, grad_w);
-  else detail::no_cuda_backend(op, grad_w.device());
+  detail::on_backend(
+      op, grad_w.device(), [&] { cpu::conv2d_backward_weight(x, grad_y, g, grad_w); },
+      [&](auto...) { cuda_backend::conv2d_backward_weight(x, grad_y, g, grad_w); });
   return grad_w;
 }
 
@@ -178,7 +181,7 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, Size2d stride, 
   if (out.h <= 0 || out.w <= 0)
     detail::fail(op, "x " + shape_str(x.shape()) + " padded by " + padding_str(padding) +
                          " is smaller than the kernel of weight " + shape_str(w.shape()));
-  const cpu::ConvGeometry g = geometry(x.shape(), w.shape(), stride, padding, out);
+  const geometry::ConvGeometry g = conv_geometry(x.shape(), w.shape(), stride, padding, out);
   Tensor y = conv_pass(op, g, x, w, b);
   return record(y, op, defined_inputs(x, w, b),
                 [x = x.detach(), w = w.detach(), g](const Tensor& gy, const std::vector<bool>& needs) {
@@ -205,8 +208,8 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, Size2
     detail::fail(op, "output size " + size_str(out) + " is not positive for " + operands_str(x, w) +
                          " with stride " + size_str(stride) + " and padding " + padding_str(padding));
   // The convolution whose adjoint this is: from the output [N, O, out] to x.
-  const cpu::ConvGeometry g =
-      geometry({x.size(0), w.size(1), out.h, out.w}, w.shape(), stride, padding, {x.size(2), x.size(3)});
+  const geometry::ConvGeometry g =
+      conv_geometry({x.size(0), w.size(1), out.h, out.w}, w.shape(), stride, padding, {x.size(2), x.size(3)});
   Tensor y = data_pass(op, g, x, w, b);
   return record(y, op, defined_inputs(x, w, b),
                 [x = x.detach(), w = w.detach(), g](const Tensor& gy, const std::vector<bool>& needs) {

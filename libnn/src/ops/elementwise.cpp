@@ -1,9 +1,9 @@
 // Dispatch seam for the elementwise arithmetic ops.
 #include "cpu/elementwise.hpp"
-#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -13,18 +13,17 @@ Tensor binary(const char* name, BinaryOp op, const Tensor& a, const Tensor& b) {
   detail::check_defined(name, a, "a");
   detail::check_compatible(name, a, b, "b");
   Tensor out = empty(broadcast_shapes(name, a.shape(), b.shape()), a.options());
-  if (out.device().is_cpu()) cpu::binary(op, a, b, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::binary(op, a, b, out);
-  else detail::no_cuda_backend(name, out.device());
+  detail::on_backend(
+      name, out.device(), [&] { cpu::binary(op, a, b, out); }, [&](auto...) { cuda_backend::binary(op, a, b, out); });
   return out;
 }
 
 Tensor affine(const char* name, const Tensor& x, double scale, double shift) {
   detail::check_defined(name, x, "x");
   Tensor out = empty(x.shape(), x.options());
-  if (out.device().is_cpu()) cpu::affine(x, scale, shift, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::affine(x, scale, shift, out);
-  else detail::no_cuda_backend(name, out.device());
+  detail::on_backend(
+      name, out.device(), [&] { cpu::affine(x, scale, shift, out); },
+      [&](auto...) { cuda_backend::affine(x, scale, shift, out); });
   return out;
 }
 }  // namespace

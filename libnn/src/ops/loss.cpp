@@ -2,11 +2,11 @@
 #include <sstream>
 
 #include "cpu/loss.hpp"
-#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/loss.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -30,10 +30,9 @@ void check_loss_args(const char* op, const Tensor& pred, const Tensor& target, R
 Tensor loss_grad(const char* op, LossKind kind, const Tensor& pred, const Tensor& target, Reduction reduction,
                  const Tensor& weights, const Tensor& grad_out) {
   Tensor grad = empty(pred.shape(), pred.options());
-  if (grad.device().is_cpu()) cpu::loss_backward(kind, pred, target, weights, reduction, grad_out, grad);
-  else if constexpr (cuda_backend::compiled)
-    cuda_backend::loss_backward(kind, pred, target, weights, reduction, grad_out, grad);
-  else detail::no_cuda_backend(op, grad.device());
+  detail::on_backend(
+      op, grad.device(), [&] { cpu::loss_backward(kind, pred, target, weights, reduction, grad_out, grad); },
+      [&](auto...) { cuda_backend::loss_backward(kind, pred, target, weights, reduction, grad_out, grad); });
   return grad;
 }
 
@@ -42,9 +41,9 @@ Tensor loss(const char* op, LossKind kind, const Tensor& pred, const Tensor& tar
             const Tensor& weights) {
   check_loss_args(op, pred, target, reduction, weights);
   Tensor out = empty(reduction == Reduction::none ? pred.shape() : Shape{}, pred.options());
-  if (out.device().is_cpu()) cpu::loss_forward(kind, pred, target, weights, reduction, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::loss_forward(kind, pred, target, weights, reduction, out);
-  else detail::no_cuda_backend(op, out.device());
+  detail::on_backend(
+      op, out.device(), [&] { cpu::loss_forward(kind, pred, target, weights, reduction, out); },
+      [&](auto...) { cuda_backend::loss_forward(kind, pred, target, weights, reduction, out); });
   const Tensor p = pred.detach(), y = target.detach();
   const Tensor w = weights.defined() ? weights.detach() : Tensor();
   return record(out, op, {pred}, [=](const Tensor& g, const std::vector<bool>&) {
@@ -79,9 +78,9 @@ Tensor smooth_labels(const Tensor& target, double amount, Smoothing kind) {
   }
   Tensor out = empty(target.shape(), target.options());
   const bool two_sided = kind == Smoothing::two_sided;
-  if (out.device().is_cpu()) cpu::smooth_labels(target, amount, two_sided, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::smooth_labels(target, amount, two_sided, out);
-  else detail::no_cuda_backend("smooth_labels", out.device());
+  detail::on_backend(
+      "smooth_labels", out.device(), [&] { cpu::smooth_labels(target, amount, two_sided, out); },
+      [&](auto...) { cuda_backend::smooth_labels(target, amount, two_sided, out); });
   return record(out, "smooth_labels", {target}, [amount](const Tensor& g, const std::vector<bool>&) {
     return std::vector<Tensor>{mul(g, 1.0 - amount)};
   });

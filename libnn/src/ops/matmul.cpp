@@ -1,9 +1,9 @@
 // Dispatch seam for matrix products.
 #include "cpu/gemm.hpp"
-#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -19,9 +19,9 @@ void cpu_gemm_into(const Tensor& a, const Tensor& b, bool ta, bool tb, const Ten
 
 // out[M,N] = op(a) op(b) on the tensor's device.
 void gemm_into(const Tensor& a, const Tensor& b, bool ta, bool tb, const Tensor& out) {
-  if (out.device().is_cpu()) cpu_gemm_into(a, b, ta, tb, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::matmul(a, b, ta, tb, out);
-  else detail::no_cuda_backend("matmul", out.device());
+  detail::on_backend(
+      "matmul", out.device(), [&] { cpu_gemm_into(a, b, ta, tb, out); },
+      [&](auto...) { cuda_backend::matmul(a, b, ta, tb, out); });
 }
 }  // namespace
 

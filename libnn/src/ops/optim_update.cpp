@@ -2,8 +2,8 @@
 #include "ops/optim_update.hpp"
 
 #include "cpu/optim_update.hpp"
-#include "cuda/backend.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -22,9 +22,9 @@ void adam_update_(const Tensor& param, const Tensor& grad, const Tensor& exp_avg
   check_like_param(kOp, param, grad, "grad");
   check_like_param(kOp, param, exp_avg, "exp_avg");
   check_like_param(kOp, param, exp_avg_sq, "exp_avg_sq");
-  if (param.device().is_cpu()) cpu::adam_update(param, grad, exp_avg, exp_avg_sq, coefficients);
-  else if constexpr (cuda_backend::compiled) cuda_backend::adam_update(param, grad, exp_avg, exp_avg_sq, coefficients);
-  else detail::no_cuda_backend(kOp, param.device());
+  detail::on_backend(
+      kOp, param.device(), [&] { cpu::adam_update(param, grad, exp_avg, exp_avg_sq, coefficients); },
+      [&](auto...) { cuda_backend::adam_update(param, grad, exp_avg, exp_avg_sq, coefficients); });
 }
 
 void sgd_update_(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
@@ -33,9 +33,9 @@ void sgd_update_(const Tensor& param, const Tensor& grad, const Tensor& momentum
   detail::check_defined(kOp, param, "param");
   check_like_param(kOp, param, grad, "grad");
   if (momentum_buffer.defined()) check_like_param(kOp, param, momentum_buffer, "momentum_buffer");
-  if (param.device().is_cpu()) cpu::sgd_update(param, grad, momentum_buffer, coefficients);
-  else if constexpr (cuda_backend::compiled) cuda_backend::sgd_update(param, grad, momentum_buffer, coefficients);
-  else detail::no_cuda_backend(kOp, param.device());
+  detail::on_backend(
+      kOp, param.device(), [&] { cpu::sgd_update(param, grad, momentum_buffer, coefficients); },
+      [&](auto...) { cuda_backend::sgd_update(param, grad, momentum_buffer, coefficients); });
 }
 
 }  // namespace nn

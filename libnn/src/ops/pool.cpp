@@ -4,40 +4,35 @@
 #include <vector>
 
 #include "cpu/pool.hpp"
-#include "cuda/backend.hpp"
+#include "geometry/conv_geometry.hpp"
+#include "memory/device_memory.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
 
-// Where a pooling pass keeps the winners' indices for its backward pass:
-// host memory for the CPU, the caching allocator's memory on a CUDA device.
+// Where a pooling pass keeps the winners' indices for its backward pass, on
+// the pooled tensor's device.
 std::shared_ptr<std::int64_t[]> argmax_buffer(std::int64_t count, Device device) {
-  const auto n = static_cast<std::size_t>(count);
-  if (device.is_cpu()) return std::make_shared<std::int64_t[]>(n);
-  if constexpr (cuda_backend::compiled) {
-    const int index = device.index;
-    void* memory = cuda_backend::allocate(n * sizeof(std::int64_t), index);
-    return std::shared_ptr<std::int64_t[]>(static_cast<std::int64_t*>(memory),
-                                           [index](std::int64_t* p) { cuda_backend::deallocate(p, index); });
-  } else {
-    detail::no_cuda_backend("max_pool2d", device);
-  }
+  void* buffer = memory::allocate(static_cast<std::size_t>(count) * sizeof(std::int64_t), device);
+  return std::shared_ptr<std::int64_t[]>(static_cast<std::int64_t*>(buffer),
+                                         [device](std::int64_t* p) { memory::deallocate(p, device); });
 }
 
-void forward(const Tensor& x, const cpu::PatchGeometry& g, const Tensor& y, std::int64_t* argmax) {
-  if (y.device().is_cpu()) cpu::max_pool2d_forward(x, g, y, argmax);
-  else if constexpr (cuda_backend::compiled) cuda_backend::max_pool2d_forward(x, g, y, argmax);
-  else detail::no_cuda_backend("max_pool2d", y.device());
+void forward(const Tensor& x, const geometry::PatchGeometry& g, const Tensor& y, std::int64_t* argmax) {
+  detail::on_backend(
+      "max_pool2d", y.device(), [&] { cpu::max_pool2d_forward(x, g, y, argmax); },
+      [&](auto...) { cuda_backend::max_pool2d_forward(x, g, y, argmax); });
 }
 
-void backward(const Tensor& grad_y, const std::int64_t* argmax, const cpu::PatchGeometry& g,
+void backward(const Tensor& grad_y, const std::int64_t* argmax, const geometry::PatchGeometry& g,
               const Tensor& grad_x) {
-  if (grad_x.device().is_cpu()) cpu::max_pool2d_backward(grad_y, argmax, g, grad_x);
-  else if constexpr (cuda_backend::compiled) cuda_backend::max_pool2d_backward(grad_y, argmax, g, grad_x);
-  else detail::no_cuda_backend("max_pool2d", grad_x.device());
+  detail::on_backend(
+      "max_pool2d", grad_x.device(), [&] { cpu::max_pool2d_backward(grad_y, argmax, g, grad_x); },
+      [&](auto...) { cuda_backend::max_pool2d_backward(grad_y, argmax, g, grad_x); });
 }
 }  // namespace
 
@@ -62,7 +57,7 @@ Tensor max_pool2d(const Tensor& x, Size2d kernel, Size2d stride, Padding2d paddi
   const std::int64_t out_w = conv_output_size(x.size(3), kernel.w, stride.w, padding.left, padding.right);
   if (out_h <= 0 || out_w <= 0) detail::fail(op, "the input is smaller than one window: " + setting());
 
-  cpu::PatchGeometry g;
+  geometry::PatchGeometry g;
   g.channels = x.size(0) * x.size(1);
   g.in_h = x.size(2);
   g.in_w = x.size(3);

@@ -4,11 +4,11 @@
 #include <sstream>
 
 #include "cpu/random_ops.hpp"
-#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "nn/random.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -21,9 +21,9 @@ std::string number_str(double v) {
 
 Tensor apply_dropout(const Tensor& x, double rate, RandomState rs) {
   Tensor out = empty(x.shape(), x.options());
-  if (out.device().is_cpu()) cpu::dropout(x, rate, rs, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::dropout(x, rate, rs, out);
-  else detail::no_cuda_backend("dropout", out.device());
+  detail::on_backend(
+      "dropout", out.device(), [&] { cpu::dropout(x, rate, rs, out); },
+      [&](auto...) { cuda_backend::dropout(x, rate, rs, out); });
   return out;
 }
 }  // namespace
@@ -49,9 +49,9 @@ Tensor gaussian_noise(const Tensor& x, double stddev, bool training) {
   if (!training || stddev == 0.0) return x;
   const RandomState rs = reserve_random(2 * static_cast<std::uint64_t>(x.numel()));
   Tensor out = empty(x.shape(), x.options());
-  if (out.device().is_cpu()) cpu::gaussian_noise(x, stddev, rs, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::gaussian_noise(x, stddev, rs, out);
-  else detail::no_cuda_backend("gaussian_noise", out.device());
+  detail::on_backend(
+      "gaussian_noise", out.device(), [&] { cpu::gaussian_noise(x, stddev, rs, out); },
+      [&](auto...) { cuda_backend::gaussian_noise(x, stddev, rs, out); });
   return record(out, "gaussian_noise", {x},
                 [](const Tensor& g, const std::vector<bool>&) { return std::vector<Tensor>{g}; });
 }

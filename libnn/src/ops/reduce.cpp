@@ -3,10 +3,10 @@
 
 #include "cpu/elementwise.hpp"
 #include "cpu/reduce.hpp"
-#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -17,9 +17,9 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
   if (broadcast_shapes("broadcast_to", x.shape(), shape) != shape)
     detail::fail("broadcast_to", "cannot broadcast " + shape_str(x.shape()) + " to " + shape_str(shape));
   Tensor out = empty(shape, x.options());
-  if (out.device().is_cpu()) cpu::broadcast_to(x, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::broadcast_to(x, out);
-  else detail::no_cuda_backend("broadcast_to", out.device());
+  detail::on_backend(
+      "broadcast_to", out.device(), [&] { cpu::broadcast_to(x, out); },
+      [&](auto...) { cuda_backend::broadcast_to(x, out); });
   return record(out, "broadcast_to", {x}, [xs = x.shape()](const Tensor& g, const std::vector<bool>&) {
     return std::vector<Tensor>{sum_to(g, xs)};
   });
@@ -53,9 +53,8 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   if (broadcast_shapes("sum_to", shape, x.shape()) != x.shape())
     detail::fail("sum_to", "cannot sum " + shape_str(x.shape()) + " down to " + shape_str(shape));
   Tensor out = empty(shape, x.options());
-  if (out.device().is_cpu()) cpu::sum_to(x, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::sum_to(x, out);
-  else detail::no_cuda_backend("sum_to", out.device());
+  detail::on_backend(
+      "sum_to", out.device(), [&] { cpu::sum_to(x, out); }, [&](auto...) { cuda_backend::sum_to(x, out); });
   return record(out, "sum_to", {x}, [xs = x.shape()](const Tensor& g, const std::vector<bool>&) {
     return std::vector<Tensor>{broadcast_to(g, xs)};
   });
@@ -64,9 +63,8 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
 Tensor sum(const Tensor& x) {
   detail::check_defined("sum", x, "x");
   Tensor out = empty({}, x.options());
-  if (out.device().is_cpu()) cpu::sum_all(x, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::sum_all(x, out);
-  else detail::no_cuda_backend("sum", out.device());
+  detail::on_backend(
+      "sum", out.device(), [&] { cpu::sum_all(x, out); }, [&](auto...) { cuda_backend::sum_all(x, out); });
   return record(out, "sum", {x}, [xs = x.shape()](const Tensor& g, const std::vector<bool>&) {
     return std::vector<Tensor>{broadcast_to(g, xs)};
   });

@@ -1,9 +1,10 @@
 // Dispatch seam for the ops that only change a tensor's shape.
 #include "cpu/fill.hpp"
-#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
+#include "tensor_impl.hpp"
 
 namespace nn {
 
@@ -38,9 +39,10 @@ void copy_(const Tensor& dst, const Tensor& src) {
   detail::check_defined("copy_", src, "src");
   if (dst.shape() != src.shape())
     detail::fail("copy_", "source " + shape_str(src.shape()) + " does not match destination " + shape_str(dst.shape()));
-  if (dst.device().is_cpu() && src.device().is_cpu()) cpu::copy(src, dst);
-  else if constexpr (cuda_backend::compiled) cuda_backend::copy(src, dst);
-  else detail::no_cuda_backend("copy_", dst.device().is_cpu() ? src.device() : dst.device());
+  // The CUDA backend copies whenever either side is on a CUDA device.
+  const Device device = dst.device().is_cpu() ? src.device() : dst.device();
+  detail::on_backend(
+      "copy_", device, [&] { cpu::copy(src, dst); }, [&](auto...) { cuda_backend::copy(src, dst); });
 }
 
 }  // namespace nn
