@@ -1,9 +1,11 @@
 #include "acgan_celeba/config.hpp"
 
-#include <sstream>
+#include <cstdint>
+#include <limits>
 
 #include "common/cli.hpp"
 #include "nn/error.hpp"
+#include "nn/json.hpp"
 
 namespace acgan {
 namespace {
@@ -44,15 +46,6 @@ void apply_preset(const std::string& name, Config& c) {
     throw nn::Error("acgan_celeba: unknown preset '" + name + "' (quick, attributes or seed)");
   }
   c.preset = name;
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -127,37 +120,38 @@ void validate(const Config& c) {
   if (c.samples < 1) fail("--samples must be at least 1");
   if (!c.generate.empty() && c.attr_rows.empty()) fail("--generate needs at least one --attr");
   if (!c.reconstruct.empty() && c.images.empty()) fail("--reconstruct needs --images");
+  // config.json holds the seed as a JSON integer, which is signed 64-bit.
+  if (c.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    fail("--seed must be at most " + std::to_string(std::numeric_limits<std::int64_t>::max()));
 }
 
 std::string to_json(const Config& c) {
-  std::ostringstream os;
-  os.precision(10);
-  os << "{\n"
-     << "  \"preset\": " << json_string(c.preset) << ",\n"
-     << "  \"data\": " << json_string(c.data.empty() ? "synthetic" : c.data) << ",\n"
-     << "  \"synthetic_count\": " << c.synthetic_count << ",\n"
-     << "  \"device\": " << json_string(c.device) << ",\n"
-     << "  \"seed\": " << c.seed << ",\n"
-     << "  \"epochs\": " << c.epochs << ",\n"
-     << "  \"steps\": " << c.steps << ",\n"
-     << "  \"batch\": " << c.batch << ",\n"
-     << "  \"fraction\": " << c.fraction << ",\n"
-     << "  \"halving\": " << json_string(c.halving) << ",\n"
-     << "  \"lr\": " << c.lr << ",\n"
-     << "  \"ae_lr_factor\": " << c.ae_lr_factor << ",\n"
-     << "  \"ae_attr_weight\": " << c.ae_attr_weight << ",\n"
-     << "  \"beta1\": " << c.beta1 << ",\n"
-     << "  \"beta2\": " << c.beta2 << ",\n"
-     << "  \"real_target\": " << c.real_target << ",\n"
-     << "  \"g_target\": " << c.g_target << ",\n"
-     << "  \"fake_labels\": " << json_string(c.fake_labels) << ",\n"
-     << "  \"z\": " << json_string(c.z_dist) << ",\n"
-     << "  \"input_noise\": " << c.input_noise << ",\n"
-     << "  \"dropout\": " << c.dropout << ",\n"
-     << "  \"tf32\": " << (c.tf32 ? "true" : "false") << ",\n"
-     << "  \"resume\": " << json_string(c.resume) << "\n"
-     << "}\n";
-  return os.str();
+  using nn::json::Value;
+  Value v = Value::object();
+  v.add("preset", Value::string(c.preset))
+      .add("data", Value::string(c.data.empty() ? "synthetic" : c.data))
+      .add("synthetic_count", Value::integer(c.synthetic_count))
+      .add("device", Value::string(c.device))
+      .add("seed", Value::integer(static_cast<std::int64_t>(c.seed)))
+      .add("epochs", Value::integer(c.epochs))
+      .add("steps", Value::integer(c.steps))
+      .add("batch", Value::integer(c.batch))
+      .add("fraction", Value::number(c.fraction))
+      .add("halving", Value::string(c.halving))
+      .add("lr", Value::number(c.lr))
+      .add("ae_lr_factor", Value::number(c.ae_lr_factor))
+      .add("ae_attr_weight", Value::number(c.ae_attr_weight))
+      .add("beta1", Value::number(c.beta1))
+      .add("beta2", Value::number(c.beta2))
+      .add("real_target", Value::number(c.real_target))
+      .add("g_target", Value::number(c.g_target))
+      .add("fake_labels", Value::string(c.fake_labels))
+      .add("z", Value::string(c.z_dist))
+      .add("input_noise", Value::number(c.input_noise))
+      .add("dropout", Value::number(c.dropout))
+      .add("tf32", Value::boolean(c.tf32))
+      .add("resume", Value::string(c.resume));
+  return nn::json::dump(v, 2) + "\n";
 }
 
 }  // namespace acgan

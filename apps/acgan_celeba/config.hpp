@@ -44,6 +44,8 @@ struct Config {
 bool parse_config(int argc, const char* const* argv, Config& config);
 // Checks ranges and choices; raises nn::Error naming the option.
 void validate(const Config& config);
+// The text of config.json: the run's settings as one JSON object, written
+// through nn::json (strings escaped, numbers exact).
 std::string to_json(const Config& config);
 
 }  // namespace acgan

@@ -24,7 +24,7 @@ using State = std::vector<std::vector<Tensor>>;
 
 const TensorOptions kScalarOptions = TensorOptions().dtype(Dtype::f64);
 
-double effective_lr(const ParamGroup& group, double fallback) { return group.lr > 0 ? group.lr : fallback; }
+double effective_lr(const ParamGroup& group, double fallback) { return group.lr.value_or(fallback); }
 
 std::string group_name(std::size_t g) { return "group" + std::to_string(g); }
 std::string param_name(std::size_t g, std::size_t i) { return group_name(g) + ".param" + std::to_string(i); }
@@ -66,6 +66,11 @@ void check_option(bool ok, const char* who, const std::string& what, double valu
   throw Error(message.str());
 }
 
+void check_group_rates(const std::vector<ParamGroup>& groups, const char* who) {
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    if (groups[g].lr) check_option(*groups[g].lr > 0, who, group_name(g) + "'s lr must be positive", *groups[g].lr);
+}
+
 }  // namespace
 
 Optimizer::Optimizer(std::vector<ParamGroup> groups) : groups_(std::move(groups)) {
@@ -90,35 +95,36 @@ void Optimizer::zero_grad() {
 
 Adam::Adam(std::vector<ParamGroup> groups, AdamOptions options)
     : Optimizer(std::move(groups)), options_(options) {
-  check_option(options_.lr_ > 0, "Adam", "lr must be positive", options_.lr_);
-  check_option(options_.beta1_ >= 0 && options_.beta1_ < 1, "Adam", "beta1 must lie in [0, 1)", options_.beta1_);
-  check_option(options_.beta2_ >= 0 && options_.beta2_ < 1, "Adam", "beta2 must lie in [0, 1)", options_.beta2_);
-  check_option(options_.eps_ >= 0, "Adam", "eps must not be negative", options_.eps_);
+  check_option(options_.lr() > 0, "Adam", "lr must be positive", options_.lr());
+  check_option(options_.beta1() >= 0 && options_.beta1() < 1, "Adam", "beta1 must lie in [0, 1)", options_.beta1());
+  check_option(options_.beta2() >= 0 && options_.beta2() < 1, "Adam", "beta2 must lie in [0, 1)", options_.beta2());
+  check_option(options_.eps() >= 0, "Adam", "eps must not be negative", options_.eps());
+  check_group_rates(groups_, "Adam");
   ensure_state(exp_avg_, groups_);
   ensure_state(exp_avg_sq_, groups_);
 }
 
 Adam::Adam(std::vector<Tensor> params, AdamOptions options)
-    : Adam(std::vector<ParamGroup>{ParamGroup{std::move(params), options.lr_}}, options) {}
+    : Adam(std::vector<ParamGroup>{ParamGroup{std::move(params)}}, options) {}
 
 void Adam::step() {
   ensure_state(exp_avg_, groups_);
   ensure_state(exp_avg_sq_, groups_);
   ++step_;
   const double t = static_cast<double>(step_);
-  const double bias_correction1 = 1.0 - std::pow(options_.beta1_, t);
-  const double bias_correction2 = 1.0 - std::pow(options_.beta2_, t);
-  const bool keras = options_.convention_ == AdamEpsilon::keras;
+  const double bias_correction1 = 1.0 - std::pow(options_.beta1(), t);
+  const double bias_correction2 = 1.0 - std::pow(options_.beta2(), t);
+  const bool keras = options_.convention() == AdamEpsilon::keras;
   for (std::size_t g = 0; g < groups_.size(); ++g) {
-    const double lr = effective_lr(groups_[g], options_.lr_);
+    const double lr = effective_lr(groups_[g], options_.lr());
     kernels::AdamCoefficients<double> c{};
-    c.beta1 = options_.beta1_;
-    c.one_minus_beta1 = 1.0 - options_.beta1_;
-    c.beta2 = options_.beta2_;
-    c.one_minus_beta2 = 1.0 - options_.beta2_;
+    c.beta1 = options_.beta1();
+    c.one_minus_beta1 = 1.0 - options_.beta1();
+    c.beta2 = options_.beta2();
+    c.one_minus_beta2 = 1.0 - options_.beta2();
     c.step_size = keras ? lr * std::sqrt(bias_correction2) / bias_correction1 : lr / bias_correction1;
     c.sqrt_bias_correction2 = keras ? 1.0 : std::sqrt(bias_correction2);
-    c.eps = options_.eps_;
+    c.eps = options_.eps();
     for (std::size_t i = 0; i < groups_[g].params.size(); ++i) {
       const Tensor& p = groups_[g].params[i];
       const Tensor grad = p.grad();
@@ -130,7 +136,7 @@ void Adam::step() {
 StateDict Adam::state_dict() const {
   StateDict dict;
   dict["step"] = scalar(static_cast<double>(step_), kScalarOptions);
-  add_learning_rates(dict, groups_, options_.lr_);
+  add_learning_rates(dict, groups_, options_.lr());
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     for (std::size_t i = 0; i < groups_[g].params.size(); ++i) {
       dict[param_name(g, i) + ".exp_avg"] = state_or_zeros(exp_avg_, groups_, g, i);
@@ -158,22 +164,23 @@ void Adam::load_state_dict(const StateDict& state) {
 // ---- SGD ----
 
 SGD::SGD(std::vector<ParamGroup> groups, SgdOptions options) : Optimizer(std::move(groups)), options_(options) {
-  check_option(options_.lr_ > 0, "SGD", "lr must be positive", options_.lr_);
-  check_option(options_.momentum_ >= 0, "SGD", "momentum must not be negative", options_.momentum_);
-  check_option(!options_.nesterov_ || options_.momentum_ > 0, "SGD", "nesterov needs a positive momentum",
-               options_.momentum_);
-  if (options_.momentum_ > 0) ensure_state(momentum_buffer_, groups_);
+  check_option(options_.lr() > 0, "SGD", "lr must be positive", options_.lr());
+  check_option(options_.momentum() >= 0, "SGD", "momentum must not be negative", options_.momentum());
+  check_option(!options_.nesterov() || options_.momentum() > 0, "SGD", "nesterov needs a positive momentum",
+               options_.momentum());
+  check_group_rates(groups_, "SGD");
+  if (options_.momentum() > 0) ensure_state(momentum_buffer_, groups_);
 }
 
 SGD::SGD(std::vector<Tensor> params, SgdOptions options)
-    : SGD(std::vector<ParamGroup>{ParamGroup{std::move(params), options.lr_}}, options) {}
+    : SGD(std::vector<ParamGroup>{ParamGroup{std::move(params)}}, options) {}
 
 void SGD::step() {
-  const bool momentum = options_.momentum_ > 0;
+  const bool momentum = options_.momentum() > 0;
   if (momentum) ensure_state(momentum_buffer_, groups_);
   for (std::size_t g = 0; g < groups_.size(); ++g) {
-    const kernels::SgdCoefficients<double> c{effective_lr(groups_[g], options_.lr_), options_.momentum_,
-                                             options_.nesterov_};
+    const kernels::SgdCoefficients<double> c{effective_lr(groups_[g], options_.lr()), options_.momentum(),
+                                             options_.nesterov()};
     for (std::size_t i = 0; i < groups_[g].params.size(); ++i) {
       const Tensor& p = groups_[g].params[i];
       const Tensor grad = p.grad();
@@ -184,8 +191,8 @@ void SGD::step() {
 
 StateDict SGD::state_dict() const {
   StateDict dict;
-  add_learning_rates(dict, groups_, options_.lr_);
-  if (options_.momentum_ > 0)
+  add_learning_rates(dict, groups_, options_.lr());
+  if (options_.momentum() > 0)
     for (std::size_t g = 0; g < groups_.size(); ++g)
       for (std::size_t i = 0; i < groups_[g].params.size(); ++i)
         dict[param_name(g, i) + ".momentum_buffer"] = state_or_zeros(momentum_buffer_, groups_, g, i);
@@ -193,7 +200,7 @@ StateDict SGD::state_dict() const {
 }
 
 void SGD::load_state_dict(const StateDict& state) {
-  if (options_.momentum_ > 0) ensure_state(momentum_buffer_, groups_);
+  if (options_.momentum() > 0) ensure_state(momentum_buffer_, groups_);
   const StateDict target = state_dict();
   load_state_into(target, state, "SGD.load_state_dict");
   read_learning_rates(target, groups_);

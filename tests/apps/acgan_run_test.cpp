@@ -9,6 +9,8 @@
 #include "acgan_celeba/modes.hpp"
 #include <nn/nn.hpp>
 
+#include "support/file_bytes.hpp"
+
 using namespace acgan;
 namespace fs = std::filesystem;
 
@@ -32,13 +34,6 @@ Config tiny_run(const fs::path& out, const fs::path& cache, std::int64_t steps) 
   return c;
 }
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 TEST_CASE("a few steps on tiny synthetic data write every file of the run folder with finite values",
@@ -51,7 +46,7 @@ TEST_CASE("a few steps on tiny synthetic data write every file of the run folder
                            "checkpoint_step_3.safetensors"})
     CHECK(fs::exists(root / "run" / file));
   for (const char* csv : {"losses.csv", "metrics.csv"}) {
-    std::istringstream lines(read_text(root / "run" / csv));
+    std::istringstream lines(nn::testing::read_bytes(root / "run" / csv));
     std::string line;
     std::getline(lines, line);
     int rows = 0;
@@ -82,7 +77,7 @@ TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on
     INFO(name);
     CHECK(t.to_vector<double>() == b.tensors.at(name).to_vector<double>());
   }
-  CHECK(read_text(root / "straight" / "losses.csv") == read_text(root / "stopped" / "losses.csv"));
+  CHECK(nn::testing::read_bytes(root / "straight" / "losses.csv") == nn::testing::read_bytes(root / "stopped" / "losses.csv"));
 }
 
 TEST_CASE("bad options and a missing data folder fail with one clear line", "[acgan][errors]") {

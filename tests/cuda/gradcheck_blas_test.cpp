@@ -8,10 +8,6 @@
 using namespace nn;
 using namespace nn::testing;
 
-namespace {
-const GradcheckOptions kOnCuda{.device = Device::cuda(0)};
-}  // namespace
-
 TEST_CASE("CUDA gradcheck matmul with every transpose combination", "[cuda][gradcheck][matmul]") {
   const bool transpose_a = GENERATE(false, true);
   const bool transpose_b = GENERATE(false, true);

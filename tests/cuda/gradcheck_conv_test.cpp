@@ -8,10 +8,6 @@
 using namespace nn;
 using namespace nn::testing;
 
-namespace {
-const GradcheckOptions kOnCuda{.device = Device::cuda(0)};
-}  // namespace
-
 TEST_CASE("CUDA gradcheck conv2d", "[cuda][gradcheck][conv]") { check_conv2d(kOnCuda); }
 
 TEST_CASE("CUDA gradcheck conv_transpose2d", "[cuda][gradcheck][conv]") { check_conv_transpose2d(kOnCuda); }

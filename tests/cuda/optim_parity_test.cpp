@@ -62,7 +62,7 @@ TEMPLATE_TEST_CASE("CUDA SGD steps match the CPU", "[cuda][parity][optim]", floa
   const std::vector<SgdOptions> variants = {SgdOptions().lr(0.1), SgdOptions().lr(0.1).momentum(0.9),
                                             SgdOptions().lr(0.1).momentum(0.9).nesterov(true)};
   for (const SgdOptions& options : variants) {
-    INFO("momentum " << options.momentum_ << ", nesterov " << options.nesterov_);
+    INFO("momentum " << options.momentum() << ", nesterov " << options.nesterov());
     check_steps<TestType>(
         [options](std::vector<Tensor> params) { return std::make_unique<SGD>(std::move(params), options); });
   }

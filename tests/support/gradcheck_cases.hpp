@@ -10,6 +10,9 @@
 
 namespace nn::testing {
 
+// The options that run a check on the first CUDA device.
+inline const GradcheckOptions kOnCuda{.device = Device::cuda(0)};
+
 // activations and random regularisers
 void check_relu_and_leaky_relu(const GradcheckOptions& options);
 void check_sigmoid_and_tanh(const GradcheckOptions& options);

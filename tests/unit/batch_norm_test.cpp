@@ -5,7 +5,10 @@
 
 #include <nn/nn.hpp>
 
+#include "support/check_close.hpp"
+
 using namespace nn;
+using nn::testing::check_close;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -29,14 +32,6 @@ NaiveStats naive_stats(const std::vector<double>& x, std::int64_t n, std::int64_
     st.biased_var[ch] /= static_cast<double>(n * s);
   }
   return st;
-}
-
-void check_close(const std::vector<double>& got, const std::vector<double>& want, double tol) {
-  REQUIRE(got.size() == want.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    INFO("element " << i);
-    CHECK(got[i] == Approx(want[i]).margin(tol).epsilon(tol));
-  }
 }
 
 template <class T>

@@ -9,10 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <iterator>
 #include <nn/image.hpp>
 #include <nn/nn.hpp>
 
+#include "support/file_bytes.hpp"
 #include "support/scratch_dir.hpp"
 #include <string>
 #include <vector>
@@ -28,15 +28,9 @@ struct ScratchDir : nn::testing::ScratchDir {
   ScratchDir() : nn::testing::ScratchDir("libnn_image_test") {}
 };
 
-std::vector<std::uint8_t> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
+using Bytes = std::vector<std::uint8_t>;
+using nn::testing::read_bytes;
+using nn::testing::write_bytes;
 
 // Every byte value shows up somewhere, neighbours differ: a hard image for PNG
 // filters and an exact test of the round trip.
@@ -141,7 +135,7 @@ TEST_CASE("JPEG round trip stays within compression tolerance", "[image]") {
   }
   SECTION("bytes after the end-of-image marker are ignored") {
     write_jpeg(dir.file("t.jpg"), smooth(16, 16, 3));
-    std::vector<std::uint8_t> bytes = read_bytes(dir.file("t.jpg"));
+    std::vector<std::uint8_t> bytes = read_bytes<Bytes>(dir.file("t.jpg"));
     const Image plain = decode_image(bytes, "plain.jpg");
     bytes.insert(bytes.end(), {0, 0, 'j', 'u', 'n', 'k'});
     CHECK(decode_image(bytes, "padded.jpg").pixels == plain.pixels);
@@ -152,7 +146,7 @@ TEST_CASE("decode_image gives the same pixels as read_image", "[image]") {
   ScratchDir dir;
   write_png(dir.file("a.png"), patterned(5, 6, 3));
   const Image from_file = read_image(dir.file("a.png"));
-  const Image from_bytes = decode_image(read_bytes(dir.file("a.png")), "a.png");
+  const Image from_bytes = decode_image(read_bytes<Bytes>(dir.file("a.png")), "a.png");
   CHECK(from_bytes.pixels == from_file.pixels);
 }
 
@@ -257,13 +251,13 @@ TEST_CASE("Broken image files are refused with the path in the message", "[image
   }
   SECTION("an empty file") {
     const std::string path = dir.file("empty.png");
-    write_bytes(path, {});
+    write_bytes(path, Bytes{});
     CHECK_THAT(error_of([&] { read_image(path); }), Contains(path) && Contains("empty"));
   }
   SECTION("truncated JPEG") {
     const std::string good = dir.file("good.jpg");
     write_jpeg(good, smooth(64, 48, 3));
-    const std::vector<std::uint8_t> bytes = read_bytes(good);
+    const std::vector<std::uint8_t> bytes = read_bytes<Bytes>(good);
     for (const std::size_t keep : {bytes.size() / 2, bytes.size() - 2, std::size_t{300}, std::size_t{4}}) {
       const std::string path = dir.file(std::to_string(keep) + "_cut.jpg");
       write_bytes(path, std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(keep)));
@@ -273,7 +267,7 @@ TEST_CASE("Broken image files are refused with the path in the message", "[image
   SECTION("truncated PNG") {
     const std::string good = dir.file("good.png");
     write_png(good, patterned(40, 30, 3));
-    const std::vector<std::uint8_t> bytes = read_bytes(good);
+    const std::vector<std::uint8_t> bytes = read_bytes<Bytes>(good);
     for (const std::size_t keep : {bytes.size() / 2, bytes.size() - 12, std::size_t{20}}) {
       const std::string path = dir.file(std::to_string(keep) + "_cut.png");
       write_bytes(path, std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(keep)));
@@ -282,14 +276,14 @@ TEST_CASE("Broken image files are refused with the path in the message", "[image
   }
   SECTION("a complete but undecodable JPEG carries stb's reason") {
     const std::string path = dir.file("hollow.jpg");
-    write_bytes(path, {0xFF, 0xD8, 0xFF, 0xD9});
+    write_bytes(path, Bytes{0xFF, 0xD8, 0xFF, 0xD9});
     CHECK_THAT(error_of([&] { read_image(path); }), Contains(path) && Contains("cannot decode: "));
   }
   SECTION("a channel count other than 0, 1 or 3") {
     const std::string path = dir.file("ok.png");
     write_png(path, patterned(2, 2, 3));
     CHECK_THAT(error_of([&] { read_image(path, 4); }), Contains(path) && Contains("channels"));
-    CHECK_THAT(error_of([&] { decode_image(read_bytes(path), "bytes.png", 2); }), Contains("bytes.png"));
+    CHECK_THAT(error_of([&] { decode_image(read_bytes<Bytes>(path), "bytes.png", 2); }), Contains("bytes.png"));
   }
 }
 

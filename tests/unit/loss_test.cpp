@@ -5,29 +5,20 @@
 
 #include <nn/nn.hpp>
 
+#include "support/check_close.hpp"
+#include "support/dtype_options.hpp"
+
 using namespace nn;
+using namespace nn::testing;
 using Catch::Matchers::Contains;
 
 namespace {
-template <class T>
-TensorOptions options_for() {
-  return TensorOptions().dtype(dtype_of<T>());
-}
-
 template <class T>
 double tolerance() {
   return std::is_same_v<T, float> ? 2e-6 : 1e-13;
 }
 
 std::vector<double> values(const Tensor& t) { return t.to_vector<double>(); }
-
-void check_close(const std::vector<double>& got, const std::vector<double>& want, double tol) {
-  REQUIRE(got.size() == want.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    INFO("element " << i);
-    CHECK(got[i] == Approx(want[i]).epsilon(tol).margin(tol));
-  }
-}
 
 // d loss(pred) / d pred for a scalar-valued loss.
 template <class Fn>

@@ -152,8 +152,8 @@ TEMPLATE_TEST_CASE("SGD matches a hand computation with and without momentum", "
 TEMPLATE_TEST_CASE("parameter groups use their own learning rates", "[optim]", float, double) {
   const Dtype dtype = dtype_of<TestType>();
   const Tensor a = parameter(kStart, dtype), b = parameter(kStart, dtype), c = parameter(kStart, dtype);
-  // Group 2's rate of 0 means "use the options' rate".
-  SGD sgd({ParamGroup{{a}, 0.1}, ParamGroup{{b}, 0.01}, ParamGroup{{c}, 0.0}}, SgdOptions().lr(0.3));
+  // Group 2 has no rate of its own: it takes the options' rate.
+  SGD sgd({ParamGroup{{a}, 0.1}, ParamGroup{{b}, 0.01}, ParamGroup{{c}}}, SgdOptions().lr(0.3));
   for (const Tensor& p : {a, b, c}) set_gradient(p, kGradients[0]);
   sgd.step();
   const Values rates = {0.1, 0.01, 0.3};
@@ -166,7 +166,7 @@ TEMPLATE_TEST_CASE("parameter groups use their own learning rates", "[optim]", f
   CHECK(sgd.state_dict().at("group2.lr").item() == 0.3);
 
   const Tensor x = parameter(kStart, dtype), y = parameter(kStart, dtype);
-  Adam adam({ParamGroup{{x}, 0.05}, ParamGroup{{y}, -1.0}}, AdamOptions().lr(0.2));
+  Adam adam({ParamGroup{{x}, 0.05}, ParamGroup{{y}}}, AdamOptions().lr(0.2));
   AdamReference rx{0.05, 0.9, 0.999, 1e-8, false, kStart, Values(4, 0.0), Values(4, 0.0)};
   AdamReference ry{0.2, 0.9, 0.999, 1e-8, false, kStart, Values(4, 0.0), Values(4, 0.0)};
   for (const Values& g : kGradients) {
@@ -178,6 +178,34 @@ TEMPLATE_TEST_CASE("parameter groups use their own learning rates", "[optim]", f
   }
   check_close<TestType>(x, rx.p);
   check_close<TestType>(y, ry.p);
+}
+
+TEMPLATE_TEST_CASE("a group built without a learning rate takes the options' rate", "[optim]", float, double) {
+  const Dtype dtype = dtype_of<TestType>();
+  SECTION("Adam") {
+    const Tensor p = parameter(kStart, dtype);
+    Adam adam({ParamGroup{{p}}}, AdamOptions().lr(0.2));
+    AdamReference ref{0.2, 0.9, 0.999, 1e-8, false, kStart, Values(4, 0.0), Values(4, 0.0)};
+    for (const Values& g : kGradients) {
+      set_gradient(p, g);
+      adam.step();
+      ref.step(g);
+    }
+    check_close<TestType>(p, ref.p);
+    CHECK(adam.state_dict().at("group0.lr").item() == 0.2);
+  }
+  SECTION("SGD") {
+    const Tensor p = parameter(kStart, dtype);
+    SGD sgd({ParamGroup{{p}}}, SgdOptions().lr(0.3).momentum(0.5));
+    SgdReference ref{0.3, 0.5, false, kStart, Values(4, 0.0)};
+    for (const Values& g : kGradients) {
+      set_gradient(p, g);
+      sgd.step();
+      ref.step(g);
+    }
+    check_close<TestType>(p, ref.p);
+    CHECK(sgd.state_dict().at("group0.lr").item() == 0.3);
+  }
 }
 
 TEMPLATE_TEST_CASE("parameters without a gradient are skipped, the step count is global", "[optim]", float,
@@ -321,7 +349,7 @@ TEMPLATE_TEST_CASE("a state dict round trip continues training bitwise", "[optim
 
 TEST_CASE("the Adam state dict holds the step count and names every entry", "[optim]") {
   const Tensor a = parameter(kStart, Dtype::f32);
-  Adam adam({ParamGroup{{a}, 0.0}}, AdamOptions().lr(0.125));
+  Adam adam({ParamGroup{{a}}}, AdamOptions().lr(0.125));
   set_gradient(a, kGradients[0]);
   adam.step();
   adam.step();
@@ -386,6 +414,8 @@ TEST_CASE("optimiser misuse raises nn::Error", "[optim]") {
   CHECK_THROWS_WITH(Adam({a, Tensor()}), Contains("group0.param1") && Contains("undefined"));
   CHECK_THROWS_WITH(SGD({a}, SgdOptions().nesterov(true)), Contains("SGD") && Contains("nesterov"));
   CHECK_THROWS_WITH(Adam({a}, AdamOptions().beta1(1.0)), Contains("Adam") && Contains("beta1"));
+  CHECK_THROWS_WITH(Adam({ParamGroup{{a}, 0.0}}), Contains("Adam") && Contains("group0") && Contains("lr"));
+  CHECK_THROWS_WITH(SGD({ParamGroup{{a}, -0.5}}), Contains("SGD") && Contains("group0") && Contains("lr"));
   Adam adam({a});
   a.set_grad(zeros({4}));
   adam.groups()[0].params[0] = parameter({1.0, 2.0}, Dtype::f32);

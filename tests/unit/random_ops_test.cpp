@@ -6,16 +6,13 @@
 #include <nn/nn.hpp>
 
 #include "dropout_math.hpp"
+#include "support/dtype_options.hpp"
 
 using namespace nn;
+using namespace nn::testing;
 using Catch::Matchers::Contains;
 
 namespace {
-template <class T>
-TensorOptions options_for() {
-  return TensorOptions().dtype(dtype_of<T>());
-}
-
 std::int64_t count_nonzero(const std::vector<double>& v) {
   std::int64_t n = 0;
   for (double e : v) n += e != 0.0;

@@ -8,10 +8,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <limits>
 #include <nn/nn.hpp>
 
+#include "support/file_bytes.hpp"
 #include "support/scratch_dir.hpp"
 #include <string>
 #include <vector>
@@ -27,15 +27,8 @@ struct ScratchDir : nn::testing::ScratchDir {
   ScratchDir() : nn::testing::ScratchDir("libnn_io_test") {}
 };
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using nn::testing::read_bytes;
+using nn::testing::write_bytes;
 
 // A file assembled by hand from the format: 8-byte little-endian header
 // length, the header text, then the data bytes.

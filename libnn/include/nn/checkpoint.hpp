@@ -8,7 +8,7 @@
 #include <map>
 #include <string>
 
-#include "nn/io.hpp"
+#include "nn/safetensors.hpp"
 #include "nn/nn/module.hpp"
 #include "nn/optim.hpp"
 

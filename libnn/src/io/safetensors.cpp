@@ -8,9 +8,9 @@
 #include <memory>
 #include <vector>
 
-#include "io/json.hpp"
 #include "nn/error.hpp"
-#include "nn/io.hpp"
+#include "nn/json.hpp"
+#include "nn/safetensors.hpp"
 
 #if defined(_WIN32)
 #include <process.h>
@@ -59,7 +59,7 @@ std::string header_text(const std::string& path, const StateDict& tensors, const
   json::Value root = json::Value::object();
   if (!metadata.empty()) {
     json::Value meta = json::Value::object();
-    for (const auto& [key, value] : metadata) meta.add(key, json::Value::of(value));
+    for (const auto& [key, value] : metadata) meta.add(key, json::Value::string(value));
     root.add(kMetadataKey, std::move(meta));
   }
   std::uint64_t offset = 0;
@@ -67,22 +67,22 @@ std::string header_text(const std::string& path, const StateDict& tensors, const
     if (name == kMetadataKey) fail(op, path, "a tensor may not be named \"__metadata__\"");
     if (!t.defined()) fail(op, path, "tensor '" + name + "' is undefined");
     std::vector<json::Value> shape;
-    for (const std::int64_t d : t.shape()) shape.push_back(json::Value::of(d));
+    for (const std::int64_t d : t.shape()) shape.push_back(json::Value::integer(d));
     const std::uint64_t end = offset + t.nbytes();
     json::Value entry = json::Value::object();
-    entry.add("dtype", json::Value::of(std::string(format_dtype(t.dtype()))));
+    entry.add("dtype", json::Value::string(format_dtype(t.dtype())));
     entry.add("shape", json::Value::array(std::move(shape)));
-    entry.add("data_offsets", json::Value::array({json::Value::of(static_cast<std::int64_t>(offset)),
-                                                  json::Value::of(static_cast<std::int64_t>(end))}));
+    entry.add("data_offsets", json::Value::array({json::Value::integer(static_cast<std::int64_t>(offset)),
+                                                  json::Value::integer(static_cast<std::int64_t>(end))}));
     root.add(name, std::move(entry));
     offset = end;
   }
-  std::string text = json::dump(root);
-  // Names and metadata come from the caller; a reader would refuse invalid UTF-8.
+  // Names and metadata come from the caller; the writer refuses invalid UTF-8.
+  std::string text;
   try {
-    json::parse(text);
-  } catch (const json::ParseError& e) {
-    fail(op, path, std::string("a tensor name or metadata string is not valid UTF-8 (header ") + e.what() + ")");
+    text = json::dump(root);
+  } catch (const Error& e) {
+    fail(op, path, std::string("a tensor name or metadata string is not valid UTF-8 (") + e.what() + ")");
   }
   // Pad with spaces so that the data section starts 8-byte aligned.
   text.append((8 - text.size() % 8) % 8, ' ');
@@ -179,45 +179,46 @@ class HeaderReader {
   [[noreturn]] void fail(const std::string& message) const { nn::fail("load_safetensors", path_, message); }
 
   json::Value parse(const std::string& text) const {
+    json::Value root;
     try {
-      return json::parse(text);
+      root = json::parse(text);
     } catch (const json::ParseError& e) {
-      fail("malformed JSON header at header byte " + std::to_string(e.position()) + " of " +
-           std::to_string(header_bytes_) + " (file offset " + std::to_string(8 + e.position()) +
-           "): " + e.message());
+      fail("malformed JSON header " + where(e.position()) + ": " + e.message());
     }
+    check_subset(root);
+    return root;
   }
 
   Metadata metadata(const json::Value& v) const {
-    if (v.kind != json::Value::Kind::object)
-      fail(std::string("\"__metadata__\" must be an object of strings, found ") + kind_name(v.kind) + at(v));
+    if (v.kind() != json::Value::Kind::object)
+      fail(std::string("\"__metadata__\" must be an object of strings, found ") + kind_name(v.kind()) + at(v));
     Metadata out;
-    for (const json::Member& m : v.members) {
-      if (m.value.kind != json::Value::Kind::string)
-        fail("metadata value \"" + m.key + "\" must be a string, found " + kind_name(m.value.kind) + at(m.value));
-      out[m.key] = m.value.string;
+    for (const json::Member& m : v.members()) {
+      if (m.value.kind() != json::Value::Kind::string)
+        fail("metadata value \"" + m.key + "\" must be a string, found " + kind_name(m.value.kind()) + at(m.value));
+      out[m.key] = m.value.as_string();
     }
     return out;
   }
 
   Entry entry(const std::string& name, const json::Value& v) const {
     const std::string who = "tensor '" + name + "'";
-    if (v.kind != json::Value::Kind::object)
-      fail(who + ": entry must be an object, found " + kind_name(v.kind) + at(v));
-    for (const json::Member& m : v.members)
+    if (v.kind() != json::Value::Kind::object)
+      fail(who + ": entry must be an object, found " + kind_name(v.kind()) + at(v));
+    for (const json::Member& m : v.members())
       if (m.key != "dtype" && m.key != "shape" && m.key != "data_offsets")
         fail(who + ": unknown field \"" + m.key + "\"" + at(m.value));
     Entry e;
     e.name = name;
     e.dtype = dtype(who, field(who, v, "dtype", json::Value::Kind::string));
-    for (const json::Value& d : field(who, v, "shape", json::Value::Kind::array).items)
+    for (const json::Value& d : field(who, v, "shape", json::Value::Kind::array).items())
       e.shape.push_back(non_negative(who, "shape", d));
-    const json::Value& offsets = field(who, v, "data_offsets", json::Value::Kind::array);
-    if (offsets.items.size() != 2)
-      fail(who + ": data_offsets must hold two integers, found " + std::to_string(offsets.items.size()) +
-           at(offsets));
-    e.begin = static_cast<std::uint64_t>(non_negative(who, "data_offsets", offsets.items[0]));
-    e.end = static_cast<std::uint64_t>(non_negative(who, "data_offsets", offsets.items[1]));
+    const std::vector<json::Value>& offsets = field(who, v, "data_offsets", json::Value::Kind::array).items();
+    if (offsets.size() != 2)
+      fail(who + ": data_offsets must hold two integers, found " + std::to_string(offsets.size()) +
+           at(*v.find("data_offsets")));
+    e.begin = static_cast<std::uint64_t>(non_negative(who, "data_offsets", offsets[0]));
+    e.end = static_cast<std::uint64_t>(non_negative(who, "data_offsets", offsets[1]));
     if (e.end < e.begin) fail(who + ": data_offsets " + range_str(e.begin, e.end) + " end before they begin");
     const std::uint64_t expected = byte_count(who, e);
     if (e.end - e.begin != expected)
@@ -228,28 +229,54 @@ class HeaderReader {
   }
 
  private:
-  std::string at(const json::Value& v) const { return " (header byte " + std::to_string(v.position) + ")"; }
+  std::string at(const json::Value& v) const { return " (header byte " + std::to_string(v.position()) + ")"; }
+
+  std::string where(std::size_t position) const {
+    return "at header byte " + std::to_string(position) + " of " + std::to_string(header_bytes_) +
+           " (file offset " + std::to_string(8 + position) + ")";
+  }
+
+  // A safetensors header is JSON of objects, arrays, strings and integers only.
+  void check_subset(const json::Value& v) const {
+    const std::string refused = "unsupported JSON in the header " + where(v.position()) + ": ";
+    switch (v.kind()) {
+      case json::Value::Kind::number:
+        fail(refused + "a safetensors header holds integers, not fractions or exponents");
+      case json::Value::Kind::boolean:
+      case json::Value::Kind::null:
+        fail(refused + "a safetensors header holds objects, arrays, strings and integers, not true, false or null");
+      case json::Value::Kind::array:
+        for (const json::Value& item : v.items()) check_subset(item);
+        return;
+      case json::Value::Kind::object:
+        for (const json::Member& m : v.members()) check_subset(m.value);
+        return;
+      case json::Value::Kind::integer:
+      case json::Value::Kind::string: return;
+    }
+  }
 
   const json::Value& field(const std::string& who, const json::Value& v, const char* key,
                            json::Value::Kind kind) const {
     const json::Value* f = v.find(key);
     if (!f) fail(who + ": missing field \"" + key + "\"" + at(v));
-    if (f->kind != kind)
-      fail(who + ": \"" + key + "\" must be " + kind_name(kind) + ", found " + kind_name(f->kind) + at(*f));
+    if (f->kind() != kind)
+      fail(who + ": \"" + key + "\" must be " + kind_name(kind) + ", found " + kind_name(f->kind()) + at(*f));
     return *f;
   }
 
   Dtype dtype(const std::string& who, const json::Value& v) const {
-    if (v.string == "F32") return Dtype::f32;
-    if (v.string == "F64") return Dtype::f64;
-    fail(who + ": unsupported dtype \"" + v.string + "\" (libnn reads F32 and F64)" + at(v));
+    if (v.as_string() == "F32") return Dtype::f32;
+    if (v.as_string() == "F64") return Dtype::f64;
+    fail(who + ": unsupported dtype \"" + v.as_string() + "\" (libnn reads F32 and F64)" + at(v));
   }
 
   std::int64_t non_negative(const std::string& who, const char* key, const json::Value& v) const {
-    if (v.kind != json::Value::Kind::integer)
-      fail(who + ": " + key + " must hold integers, found " + kind_name(v.kind) + at(v));
-    if (v.integer < 0) fail(who + ": " + key + " holds the negative value " + std::to_string(v.integer) + at(v));
-    return v.integer;
+    if (v.kind() != json::Value::Kind::integer)
+      fail(who + ": " + key + " must hold integers, found " + kind_name(v.kind()) + at(v));
+    if (v.as_integer() < 0)
+      fail(who + ": " + key + " holds the negative value " + std::to_string(v.as_integer()) + at(v));
+    return v.as_integer();
   }
 
   std::uint64_t byte_count(const std::string& who, const Entry& e) const {
@@ -350,12 +377,12 @@ SafetensorsFile load_safetensors(const std::string& path) {
   read_exact(file.get(), text.data(), text.size(), path, "the header");
   const HeaderReader reader(path, header_bytes);
   const json::Value root = reader.parse(text);
-  if (root.kind != json::Value::Kind::object)
-    reader.fail(std::string("the header must be a JSON object, found ") + kind_name(root.kind));
+  if (root.kind() != json::Value::Kind::object)
+    reader.fail(std::string("the header must be a JSON object, found ") + kind_name(root.kind()));
 
   SafetensorsFile out;
   std::vector<Entry> entries;
-  for (const json::Member& m : root.members) {
+  for (const json::Member& m : root.members()) {
     if (m.key == kMetadataKey) out.metadata = reader.metadata(m.value);
     else entries.push_back(reader.entry(m.key, m.value));
   }

@@ -54,63 +54,63 @@ std::string Padding::str() const {
 }
 
 Dense::Dense(DenseOptions o) : Module("Dense"), options_(o) {
-  weight = register_parameter("weight", make_parameter({o.out_, o.in_}, o.weight_init_, o.in_, o.out_));
-  if (o.bias_) bias = register_parameter("bias", make_parameter({o.out_}, o.bias_init_, o.in_, o.out_));
+  weight = register_parameter("weight", make_parameter({o.out(), o.in()}, o.weight_init(), o.in(), o.out()));
+  if (o.bias()) bias = register_parameter("bias", make_parameter({o.out()}, o.bias_init(), o.in(), o.out()));
 }
 
 Tensor Dense::forward(const Tensor& x) {
-  check_input("Dense", x, 2, options_.in_);
+  check_input("Dense", x, 2, options_.in());
   return linear(x, weight, bias);
 }
 
 Conv2d::Conv2d(Conv2dOptions o) : Module("Conv2d"), options_(o) {
-  const std::int64_t area = o.kernel_.h * o.kernel_.w;
-  weight = register_parameter(
-      "weight", make_parameter({o.out_, o.in_, o.kernel_.h, o.kernel_.w}, o.weight_init_, o.in_ * area, o.out_ * area));
-  if (o.bias_) bias = register_parameter("bias", make_parameter({o.out_}, o.bias_init_, o.in_ * area, o.out_ * area));
+  const Size2d k = o.kernel();
+  const std::int64_t fan_in = o.in() * k.h * k.w, fan_out = o.out() * k.h * k.w;
+  weight = register_parameter("weight", make_parameter({o.out(), o.in(), k.h, k.w}, o.weight_init(), fan_in, fan_out));
+  if (o.bias()) bias = register_parameter("bias", make_parameter({o.out()}, o.bias_init(), fan_in, fan_out));
 }
 
 Tensor Conv2d::forward(const Tensor& x) {
-  check_input("Conv2d", x, 4, options_.in_);
-  const Padding2d pads = options_.padding_.resolve({x.size(2), x.size(3)}, options_.kernel_, options_.stride_);
-  return conv2d(x, weight, bias, options_.stride_, pads);
+  check_input("Conv2d", x, 4, options_.in());
+  const Padding2d pads = options_.padding().resolve({x.size(2), x.size(3)}, options_.kernel(), options_.stride());
+  return conv2d(x, weight, bias, options_.stride(), pads);
 }
 
 ConvTranspose2d::ConvTranspose2d(ConvTranspose2dOptions o) : Module("ConvTranspose2d"), options_(o) {
   // Keras counts a transposed kernel's fans with in and out swapped.
-  const std::int64_t area = o.kernel_.h * o.kernel_.w;
-  weight = register_parameter(
-      "weight", make_parameter({o.in_, o.out_, o.kernel_.h, o.kernel_.w}, o.weight_init_, o.out_ * area, o.in_ * area));
-  if (o.bias_) bias = register_parameter("bias", make_parameter({o.out_}, o.bias_init_, o.out_ * area, o.in_ * area));
+  const Size2d k = o.kernel();
+  const std::int64_t fan_in = o.out() * k.h * k.w, fan_out = o.in() * k.h * k.w;
+  weight = register_parameter("weight", make_parameter({o.in(), o.out(), k.h, k.w}, o.weight_init(), fan_in, fan_out));
+  if (o.bias()) bias = register_parameter("bias", make_parameter({o.out()}, o.bias_init(), fan_in, fan_out));
 }
 
 Tensor ConvTranspose2d::forward(const Tensor& x) {
-  check_input("ConvTranspose2d", x, 4, options_.in_);
+  check_input("ConvTranspose2d", x, 4, options_.in());
   const ConvTranspose2dOptions& o = options_;
-  const Padding2d pads = o.padding_.resolve_transposed(o.kernel_, o.stride_);
+  const Padding2d pads = o.padding().resolve_transposed(o.kernel(), o.stride());
   // Keras' `same` promises output = input * stride; when the kernel is smaller
   // than the stride no padding can be removed, so the shortfall is added back.
-  Size2d extra = o.output_padding_;
-  if (o.padding_.is_same()) {
-    extra.h += std::max<std::int64_t>(o.stride_.h - o.kernel_.h, 0);
-    extra.w += std::max<std::int64_t>(o.stride_.w - o.kernel_.w, 0);
+  Size2d extra = o.output_padding();
+  if (o.padding().is_same()) {
+    extra.h += std::max<std::int64_t>(o.stride().h - o.kernel().h, 0);
+    extra.w += std::max<std::int64_t>(o.stride().w - o.kernel().w, 0);
   }
-  return conv_transpose2d(x, weight, bias, o.stride_, pads, extra);
+  return conv_transpose2d(x, weight, bias, o.stride(), pads, extra);
 }
 
 BatchNorm::BatchNorm(BatchNormOptions o, std::int64_t input_dims)
     : Module(input_dims == 2 ? "BatchNorm1d" : "BatchNorm2d"), options_(o), input_dims_(input_dims) {
-  if (o.affine_) {
-    weight = register_parameter("weight", ones({o.features_}));
-    bias = register_parameter("bias", zeros({o.features_}));
+  if (o.affine()) {
+    weight = register_parameter("weight", ones({o.features()}));
+    bias = register_parameter("bias", zeros({o.features()}));
   }
-  running_mean = register_buffer("running_mean", zeros({o.features_}));
-  running_var = register_buffer("running_var", ones({o.features_}));
+  running_mean = register_buffer("running_mean", zeros({o.features()}));
+  running_var = register_buffer("running_var", ones({o.features()}));
 }
 
 Tensor BatchNorm::forward(const Tensor& x) {
-  check_input(type_name(), x, input_dims_, options_.features_);
-  return batch_norm(x, weight, bias, running_mean, running_var, is_training(), options_.momentum_, options_.eps_);
+  check_input(type_name(), x, input_dims_, options_.features());
+  return batch_norm(x, weight, bias, running_mean, running_var, is_training(), options_.momentum(), options_.eps());
 }
 
 Tensor Reshape::forward(const Tensor& x) {
