@@ -9,7 +9,8 @@ if(CUDAToolkit_LIBRARY_DIR)
   list(APPEND _cudnn_hints ${CUDAToolkit_LIBRARY_DIR}/..)
 endif()
 find_path(CUDNN_INCLUDE_DIR cudnn.h HINTS ${_cudnn_hints} PATH_SUFFIXES include)
-find_library(CUDNN_LIBRARY NAMES cudnn HINTS ${_cudnn_hints} PATH_SUFFIXES lib64 lib lib/x64)
+# PyPI's nvidia-cudnn-cu13 ships only the versioned libcudnn.so.9.
+find_library(CUDNN_LIBRARY NAMES cudnn libcudnn.so.9 NAMES_PER_DIR HINTS ${_cudnn_hints} PATH_SUFFIXES lib64 lib lib/x64)
 unset(_cudnn_hints)
 
 if(CUDNN_INCLUDE_DIR AND EXISTS "${CUDNN_INCLUDE_DIR}/cudnn_version.h")
