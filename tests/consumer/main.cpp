@@ -2,6 +2,7 @@
 // checks the gradient of a known case; exits non-zero on any mismatch.
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <nn/nn.hpp>
 
 int main() {
@@ -14,6 +15,10 @@ int main() {
   const std::vector<double> g = w.grad().to_vector<double>();
   if (std::abs(g[0] - 4.0) > 1e-12 || std::abs(g[1] - 6.0) > 1e-12) {
     std::fprintf(stderr, "consumer: wrong gradient %g %g\n", g[0], g[1]);
+    return 1;
+  }
+  if (std::strcmp(nn::version(), LIBNN_VERSION_STRING) != 0) {
+    std::fprintf(stderr, "consumer: library %s but headers %s\n", nn::version(), LIBNN_VERSION_STRING);
     return 1;
   }
   std::printf("consumer: libnn linked and differentiated correctly\n");

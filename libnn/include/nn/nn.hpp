@@ -19,3 +19,4 @@
 #include "nn/random.hpp"
 #include "nn/state_dict.hpp"
 #include "nn/tensor.hpp"
+#include "nn/version.hpp"
