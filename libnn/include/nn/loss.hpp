@@ -26,7 +26,8 @@ Tensor mse(const Tensor& pred, const Tensor& target, Reduction reduction = Reduc
 // Softmax cross-entropy of logits [N, C], computed in one pass per row with
 // the log-sum-exp shifted by the row's maximum (finite for any finite logits).
 // `target` is either class ids [N] (integer values in [0, C), stored in the
-// logits' dtype; anything else raises nn::Error) or probabilities [N, C].
+// logits' dtype; anything else raises nn::Error) or probabilities [N, C]
+// (rows need not sum to 1).
 // Label smoothing s replaces the target t by (1 - s) t + s / C, PyTorch's
 // definition. The loss per row is -sum_j t_j log softmax(logits)_j; mean
 // divides the sum by N, none returns [N]. Only the logits get a gradient.
