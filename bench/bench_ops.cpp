@@ -191,6 +191,19 @@ CaseFactory loss(const Shape& shape, Tensor (*op)(const Tensor&, const Tensor&, 
   };
 }
 
+// Softmax cross-entropy of logits [kBatch, classes] against class ids, mean
+// over the rows: reads the logits (and the ids), writes their gradient.
+CaseFactory cross_entropy(std::int64_t classes) {
+  return [=](const Where& where) {
+    const Tensor logits = uniform(where, {kBatch, classes}, -3.0, 3.0);
+    std::vector<double> ids(static_cast<std::size_t>(kBatch));
+    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<double>(static_cast<std::int64_t>(i) % classes);
+    const Tensor target = nn::from_vector(ids, {kBatch}, nn::TensorOptions().dtype(where.dtype)).to(where.device);
+    const double n = bytes_of(where, {kBatch, classes});
+    return Case{{logits}, [=] { return nn::cross_entropy(logits, target); }, {0, n}, {0, 2 * n}};
+  };
+}
+
 // Two tensors of `shape` joined along the channels.
 CaseFactory concat(const Shape& shape) {
   return [=](const Where& where) {
@@ -259,6 +272,7 @@ std::vector<Spec> specs() {
       {"bce_with_logits_3x64x64", loss(images, nn::bce_with_logits, -3.0, 3.0)},
       {"mae_3x64x64", loss(images, nn::mae, -1.0, 1.0)},
       {"mse_3x64x64", loss(images, nn::mse, -1.0, 1.0)},
+      {"cross_entropy_64x1000", cross_entropy(1000)},
       {"smooth_labels_32x64x64", unary(activations, smooth_labels), false},
       {"dropout_32x64x64", unary(activations, dropout)},
       {"gaussian_noise_32x64x64", unary(activations, gaussian_noise), false},

@@ -129,6 +129,15 @@ def loss(shape, op, low, high):
     return make
 
 
+def cross_entropy(classes):
+    def make(m):
+        logits = m.uniform((BATCH, classes), -3.0, 3.0)
+        target = torch.arange(BATCH, device=logits.device) % classes
+        n = m.nbytes((BATCH, classes))
+        return Case([logits], lambda: F.cross_entropy(logits, target), (0, n), (0, 2 * n))
+    return make
+
+
 def concat(shape):
     def make(m):
         a, b = m.uniform(shape), m.uniform(shape)
@@ -178,6 +187,7 @@ SPECS = [
     ("bce_with_logits_3x64x64", loss(IMAGES, F.binary_cross_entropy_with_logits, -3.0, 3.0), True, False, "fwd"),
     ("mae_3x64x64", loss(IMAGES, F.l1_loss, -1.0, 1.0), True, False, "fwd"),
     ("mse_3x64x64", loss(IMAGES, F.mse_loss, -1.0, 1.0), True, False, "fwd"),
+    ("cross_entropy_64x1000", cross_entropy(1000), True, False, "fwd"),
     ("smooth_labels_32x64x64", unary(ACTIVATIONS, lambda t: t * (1 - 0.1)), False, False, "fwd"),
     ("dropout_32x64x64", unary(ACTIVATIONS, lambda x: F.dropout(x, 0.5, training=True)), True, False, "fwd"),
     ("gaussian_noise_32x64x64", unary(ACTIVATIONS, lambda x: x + 0.1 * torch.randn_like(x)), False, False, "fwd"),

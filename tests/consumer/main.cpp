@@ -1,9 +1,10 @@
-// Trains one linear unit for a few steps through the installed libnn and
-// checks the gradient of a known case, then batches a tiny dataset and draws
+// Checks the gradient of one linear unit through the installed libnn and that
+// its headers and library agree on the version, then batches a tiny dataset and draws
 // a synthetic face through the installed libnn::data; exits non-zero on any
 // mismatch.
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <nn/data.hpp>
 #include <nn/nn.hpp>
@@ -37,6 +38,12 @@ bool gradient_ok() {
   return true;
 }
 
+bool version_ok() {
+  if (std::strcmp(nn::version(), LIBNN_VERSION_STRING) == 0) return true;
+  std::fprintf(stderr, "consumer: library %s but headers %s\n", nn::version(), LIBNN_VERSION_STRING);
+  return false;
+}
+
 bool data_ok() {
   nn::data::DataLoader loader(std::make_shared<Counting>(),
                               nn::data::DataLoaderOptions().batch_size(2).shuffle(false).range(0.0, 255.0));
@@ -59,7 +66,7 @@ bool data_ok() {
 }  // namespace
 
 int main() {
-  if (!gradient_ok() || !data_ok()) return 1;
+  if (!gradient_ok() || !version_ok() || !data_ok()) return 1;
   std::printf("consumer: libnn linked and differentiated correctly; libnn::data batched and drew a face\n");
   return 0;
 }

@@ -39,6 +39,11 @@ TEST_CASE("CUDA gradcheck smooth_labels, one- and two-sided", "[cuda][gradcheck]
   check_smooth_labels(GENERATE(Smoothing::one_sided, Smoothing::two_sided), kCuda);
 }
 
+TEST_CASE("CUDA gradcheck cross_entropy on class ids and probabilities, with label smoothing",
+          "[cuda][gradcheck][loss]") {
+  check_cross_entropy(kCuda);
+}
+
 TEST_CASE("CUDA gradcheck concat along dim 0", "[cuda][gradcheck][concat]") { check_concat_dim0(kCuda); }
 
 TEST_CASE("CUDA gradcheck concat along the channel dim of NCHW", "[cuda][gradcheck][concat]") {

@@ -16,3 +16,7 @@ TEST_CASE("gradcheck mse", "[gradcheck][loss]") { check_mse({}); }
 TEST_CASE("gradcheck smooth_labels, one- and two-sided", "[gradcheck][loss]") {
   check_smooth_labels(GENERATE(Smoothing::one_sided, Smoothing::two_sided), {});
 }
+
+TEST_CASE("gradcheck cross_entropy on class ids and probabilities, with label smoothing", "[gradcheck][loss]") {
+  check_cross_entropy({});
+}

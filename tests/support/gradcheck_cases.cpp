@@ -130,6 +130,22 @@ void check_smooth_labels(Smoothing kind, const GradcheckOptions& options) {
             options);
 }
 
+void check_cross_entropy(const GradcheckOptions& options) {
+  Tensor x = random_input({4, 5}, -3.0, 3.0);
+  const Tensor ids = from_vector<double>({4, 0, 2, 2}, {4}, kF64).to(options.device);
+  // Soft targets whose rows do not sum to 1, so the gradient's target-mass term shows.
+  const Tensor probs = constant_input({4, 5}, options, 0.1, 1.0);
+  for (const double smoothing : {0.0, 0.1}) {
+    for (Reduction r : {Reduction::mean, Reduction::sum, Reduction::none}) {
+      INFO("smoothing " << smoothing << ", reduction " << reduction_name(r));
+      gradcheck([&](const std::vector<Tensor>& in) { return cross_entropy(in[0], ids, r, smoothing); }, {x},
+                options);
+      gradcheck([&](const std::vector<Tensor>& in) { return cross_entropy(in[0], probs, r, smoothing); }, {x},
+                options);
+    }
+  }
+}
+
 void check_concat_dim0(const GradcheckOptions& options) {
   Tensor a = random_input({2, 3}), b = random_input({1, 3});
   const Tensor c = constant_input({3, 3}, options);

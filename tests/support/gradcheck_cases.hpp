@@ -25,6 +25,9 @@ void check_bce_with_logits(const GradcheckOptions& options);
 void check_mae(const GradcheckOptions& options);
 void check_mse(const GradcheckOptions& options);
 void check_smooth_labels(Smoothing kind, const GradcheckOptions& options);
+// softmax cross-entropy on class ids and on probabilities, with and without
+// label smoothing, every reduction
+void check_cross_entropy(const GradcheckOptions& options);
 
 // concat
 void check_concat_dim0(const GradcheckOptions& options);

@@ -23,6 +23,17 @@ Tensor mae(const Tensor& pred, const Tensor& target, Reduction reduction = Reduc
 Tensor mse(const Tensor& pred, const Tensor& target, Reduction reduction = Reduction::mean,
            const Tensor& weights = Tensor());
 
+// Softmax cross-entropy of logits [N, C], computed in one pass per row with
+// the log-sum-exp shifted by the row's maximum (finite for any finite logits).
+// `target` is either class ids [N] (integer values in [0, C), stored in the
+// logits' dtype; anything else raises nn::Error) or probabilities [N, C]
+// (rows need not sum to 1).
+// Label smoothing s replaces the target t by (1 - s) t + s / C, PyTorch's
+// definition. The loss per row is -sum_j t_j log softmax(logits)_j; mean
+// divides the sum by N, none returns [N]. Only the logits get a gradient.
+Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction = Reduction::mean,
+                     double label_smoothing = 0.0);
+
 // Label smoothing of 0/1 targets by `amount` s.
 // one_sided: y * (1 - s)        (real 1 -> 1 - s, fake 0 stays 0)
 // two_sided: y * (1 - s) + s/2  (1 -> 1 - s/2, 0 -> s/2)

@@ -21,3 +21,4 @@
 #include "nn/safetensors.hpp"
 #include "nn/state_dict.hpp"
 #include "nn/tensor.hpp"
+#include "nn/version.hpp"

@@ -101,6 +101,11 @@ Tensor dropout(const Tensor& x, double rate, bool training);
 // Adds N(0, stddev^2) noise when training; identity otherwise.
 Tensor gaussian_noise(const Tensor& x, double stddev, bool training);
 
+// ---- classification ----
+// The column of the largest value in each row of x [N, C] (the first on
+// ties), as [N] class ids in x's dtype; not differentiable.
+Tensor argmax(const Tensor& x);
+
 // ---- shape ----
 Tensor reshape(const Tensor& x, const Shape& shape);
 // [N, ...] -> [N, prod(...)]

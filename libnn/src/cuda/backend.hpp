@@ -73,7 +73,7 @@ void sum_to(const Tensor& x, const Tensor& out);
 
 // ---- activations, losses, random ops, concat, optimiser updates ----
 // The same contracts as their nn::cpu:: twins (cpu/activation.hpp, loss.hpp,
-// random_ops.hpp, concat.hpp, optim_update.hpp).
+// cross_entropy.hpp, random_ops.hpp, concat.hpp, optim_update.hpp).
 void activation_forward(kernels::Activation kind, const Tensor& x, double alpha, const Tensor& out);
 void activation_backward(kernels::Activation kind, const Tensor& saved, const Tensor& grad_out, double alpha,
                          const Tensor& grad_in);
@@ -82,6 +82,11 @@ void loss_forward(kernels::LossKind kind, const Tensor& pred, const Tensor& targ
 void loss_backward(kernels::LossKind kind, const Tensor& pred, const Tensor& target, const Tensor& weights,
                    Reduction reduction, const Tensor& grad_out, const Tensor& grad_pred);
 void smooth_labels(const Tensor& target, double amount, bool two_sided, const Tensor& out);
+void cross_entropy_forward(const Tensor& logits, const Tensor& target, double smoothing, Reduction reduction,
+                           const Tensor& out);
+void cross_entropy_backward(const Tensor& logits, const Tensor& target, double smoothing, Reduction reduction,
+                            const Tensor& grad_out, const Tensor& grad_logits);
+void argmax_rows(const Tensor& x, const Tensor& out);
 void dropout(const Tensor& x, double rate, RandomState rs, const Tensor& out);
 void gaussian_noise(const Tensor& x, double stddev, RandomState rs, const Tensor& out);
 void concat(const std::vector<Tensor>& xs, std::int64_t dim, const Tensor& out);
