@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "cpu/ordered_sum.hpp"
 #include "cross_entropy_math.hpp"
 
 namespace nn::cpu {
@@ -34,8 +35,8 @@ void forward_typed(const Tensor& logits, const Tensor& target, double smoothing,
     for (std::int64_t i = 0; i < rows; ++i) o[i] = static_cast<T>(losses[static_cast<std::size_t>(i)]);
     return;
   }
-  double total = 0;
-  for (double loss : losses) total += loss;
+  // The CPU's one summation order, which the CUDA reduction follows too.
+  double total = ordered_sum(rows, [&](std::int64_t i) { return losses[static_cast<std::size_t>(i)]; });
   if (reduction == Reduction::mean) total /= static_cast<double>(rows);
   out.data<T>()[0] = static_cast<T>(total);
 }

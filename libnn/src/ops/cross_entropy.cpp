@@ -3,11 +3,11 @@
 #include <sstream>
 
 #include "cpu/cross_entropy.hpp"
-#include "cuda/backend.hpp"
 #include "nn/autograd.hpp"
 #include "nn/loss.hpp"
 #include "nn/ops.hpp"
 #include "ops/checks.hpp"
+#include "ops/dispatch.hpp"
 
 namespace nn {
 namespace {
@@ -47,10 +47,10 @@ void check_cross_entropy_args(const Tensor& logits, const Tensor& target, Reduct
 Tensor cross_entropy_grad(const Tensor& logits, const Tensor& target, double smoothing, Reduction reduction,
                           const Tensor& grad_out) {
   Tensor grad = empty(logits.shape(), logits.options());
-  if (grad.device().is_cpu()) cpu::cross_entropy_backward(logits, target, smoothing, reduction, grad_out, grad);
-  else if constexpr (cuda_backend::compiled)
-    cuda_backend::cross_entropy_backward(logits, target, smoothing, reduction, grad_out, grad);
-  else detail::no_cuda_backend("cross_entropy", grad.device());
+  detail::on_backend(
+      "cross_entropy", grad.device(),
+      [&] { cpu::cross_entropy_backward(logits, target, smoothing, reduction, grad_out, grad); },
+      [&](auto...) { cuda_backend::cross_entropy_backward(logits, target, smoothing, reduction, grad_out, grad); });
   return grad;
 }
 }  // namespace
@@ -59,10 +59,10 @@ Tensor cross_entropy_grad(const Tensor& logits, const Tensor& target, double smo
 Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction, double label_smoothing) {
   check_cross_entropy_args(logits, target, reduction, label_smoothing);
   Tensor out = empty(reduction == Reduction::none ? Shape{logits.size(0)} : Shape{}, logits.options());
-  if (out.device().is_cpu()) cpu::cross_entropy_forward(logits, target, label_smoothing, reduction, out);
-  else if constexpr (cuda_backend::compiled)
-    cuda_backend::cross_entropy_forward(logits, target, label_smoothing, reduction, out);
-  else detail::no_cuda_backend("cross_entropy", out.device());
+  detail::on_backend(
+      "cross_entropy", out.device(),
+      [&] { cpu::cross_entropy_forward(logits, target, label_smoothing, reduction, out); },
+      [&](auto...) { cuda_backend::cross_entropy_forward(logits, target, label_smoothing, reduction, out); });
   const Tensor x = logits.detach(), y = target.detach();
   return record(out, "cross_entropy", {logits}, [=](const Tensor& g, const std::vector<bool>&) {
     return std::vector<Tensor>{cross_entropy_grad(x, y, label_smoothing, reduction, g)};
@@ -73,9 +73,8 @@ Tensor argmax(const Tensor& x) {
   detail::check_dim("argmax", x, 2, "x");
   if (x.size(1) == 0) detail::fail("argmax", "x " + shape_str(x.shape()) + " has no columns");
   Tensor out = empty({x.size(0)}, x.options());
-  if (out.device().is_cpu()) cpu::argmax_rows(x, out);
-  else if constexpr (cuda_backend::compiled) cuda_backend::argmax_rows(x, out);
-  else detail::no_cuda_backend("argmax", out.device());
+  detail::on_backend("argmax", out.device(), [&] { cpu::argmax_rows(x, out); },
+                     [&](auto...) { cuda_backend::argmax_rows(x, out); });
   return out;
 }
 
