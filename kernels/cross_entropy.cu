@@ -4,6 +4,7 @@
 #include "cross_entropy_cuda.hpp"
 #include "cross_entropy_math.hpp"
 #include "cuda_launch.cuh"
+#include "finish_reduction.cuh"
 
 namespace nn::kernels {
 namespace {
@@ -25,14 +26,6 @@ struct RowLoss {
   __device__ void operator()(std::int64_t i) const {
     out[i] = static_cast<Out>(cross_entropy_row(logits + i * classes, classes, row_target(target, classes, i)));
   }
-};
-
-template <class T>
-struct FinishReduction {
-  const double* total;
-  double divisor;
-  T* out;
-  __device__ void operator()(std::int64_t) const { out[0] = static_cast<T>(total[0] / divisor); }
 };
 
 template <class T>

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "cuda_launch.cuh"
+#include "finish_reduction.cuh"
 #include "label_smoothing_math.hpp"
 #include "loss_cuda.hpp"
 
@@ -28,14 +29,6 @@ struct WeightedTerm {
     const T term = weight_at(weights, i) * loss_term<kind>(pred[i], target[i], eps);
     out[i] = static_cast<Out>(term);
   }
-};
-
-template <class T>
-struct FinishReduction {
-  const double* total;
-  double divisor;
-  T* out;
-  __device__ void operator()(std::int64_t) const { out[0] = static_cast<T>(total[0] / divisor); }
 };
 
 template <LossKind kind, class T>
