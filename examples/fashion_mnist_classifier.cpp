@@ -18,22 +18,22 @@
 #include <string>
 #include <vector>
 
+#include <nn/data.hpp>
 #include <nn/nn.hpp>
 #include <nn/version.hpp>
 
 #include "common/cli.hpp"
-#include "common/fashion_mnist.hpp"
 
 namespace {
 
-using nn::apps::FashionMnist;
-constexpr int kClasses = nn::apps::kFashionMnistClasses;
+using nn::data::FashionMnist;
+constexpr int kClasses = nn::data::kFashionMnistClasses;
 using Confusion = std::array<std::array<std::int64_t, kClasses>, kClasses>;
 
 struct Options {
-  std::string data = nn::apps::kFashionMnistDir;
+  std::string data = nn::data::kFashionMnistDir;
   std::string device = "cpu";
-  int epochs = 10;
+  int epochs = 12;
   int threads = 0;
   std::uint64_t seed = 1;
   std::int64_t batch_size = 128;
@@ -54,7 +54,6 @@ std::shared_ptr<nn::Sequential> make_model() {
   conv_block(1, 32);
   conv_block(32, 64);
   net->emplace<nn::Flatten>();
-  net->emplace<nn::Dropout>(0.25);
   net->emplace<nn::Dense>(nn::DenseOptions(64 * 7 * 7, 256).bias(false));
   net->emplace<nn::BatchNorm1d>(nn::BatchNormOptions(256));
   net->emplace<nn::ReLU>();
@@ -94,7 +93,7 @@ struct Evaluation {
 // Test-set loss, accuracy and confusion, classifying each image by the mean
 // of its logits and those of its mirror image (the training flips make the
 // two views equally valid).
-Evaluation evaluate(nn::Sequential& net, nn::DataLoader& loader, const FashionMnist& data, nn::Device device) {
+Evaluation evaluate(nn::Sequential& net, nn::data::DataLoader& loader, const FashionMnist& data, nn::Device device) {
   const nn::NoGradGuard no_grad;
   net.eval();
   Evaluation result;
@@ -121,7 +120,7 @@ Evaluation evaluate(nn::Sequential& net, nn::DataLoader& loader, const FashionMn
 }
 
 void print_confusion(const Confusion& confusion) {
-  const auto& names = nn::apps::fashion_mnist_class_names();
+  const auto& names = nn::data::fashion_mnist_class_names();
   std::printf("\nconfusion matrix of the test set (rows: true class, columns: predicted)\n%12s", "");
   for (std::size_t c = 0; c < kClasses; ++c) std::printf(" %6.6s", std::string(names[c]).c_str());
   std::printf("\n");
@@ -137,22 +136,23 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 int run(const Options& o) {
-  using nn::apps::FashionMnistSplit;
-  if (!nn::apps::fashion_mnist_available(o.data, FashionMnistSplit::train) ||
-      !nn::apps::fashion_mnist_available(o.data, FashionMnistSplit::test)) {
+  using nn::data::FashionMnistSplit;
+  if (!nn::data::fashion_mnist_available(o.data, FashionMnistSplit::train) ||
+      !nn::data::fashion_mnist_available(o.data, FashionMnistSplit::test)) {
     std::fprintf(stderr, "fashion_mnist_classifier: Fashion-MNIST not found: %s is missing (install "
                  "dataset-fashion-mnist or pass --data DIR)\n",
-                 nn::apps::fashion_mnist_images_path(o.data, FashionMnistSplit::train).c_str());
+                 nn::data::fashion_mnist_images_path(o.data, FashionMnistSplit::train).c_str());
     return 1;
   }
   if (o.threads > 0) omp_set_num_threads(o.threads);
   const nn::Device device = nn::Device::parse(o.device);
   nn::manual_seed(o.seed);
-  const auto train = nn::apps::load_fashion_mnist(FashionMnistSplit::train, o.data);
-  const auto test = nn::apps::load_fashion_mnist(FashionMnistSplit::test, o.data);
+  const auto train = nn::data::load_fashion_mnist(FashionMnistSplit::train, o.data);
+  const auto test = nn::data::load_fashion_mnist(FashionMnistSplit::test, o.data);
   // Batches are assembled on the host (where the flips happen) and then moved.
-  nn::DataLoader train_loader(train, nn::DataLoaderOptions().batch_size(o.batch_size).seed(o.seed).drop_last(true));
-  nn::DataLoader test_loader(test, nn::DataLoaderOptions().batch_size(500).shuffle(false));
+  nn::data::DataLoader train_loader(
+      train, nn::data::DataLoaderOptions().batch_size(o.batch_size).seed(o.seed).drop_last(true));
+  nn::data::DataLoader test_loader(test, nn::data::DataLoaderOptions().batch_size(500).shuffle(false));
 
   const auto net = make_model();
   net->to(device);
