@@ -1,5 +1,6 @@
 #include "common/cli.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -14,9 +15,10 @@ T parse_number(const std::string& option, const std::string& text) {
   T value{};
   in >> value;
   if (in.fail() || !in.eof() || text.empty())
-    throw Error("option " + option + ": '" + text + "' is not a valid number");
+    throw UsageError("option " + option + ": '" + text + "' is not a valid number");
   if constexpr (std::is_unsigned_v<T>)
-    if (text.find('-') != std::string::npos) throw Error("option " + option + ": '" + text + "' must not be negative");
+    if (text.find('-') != std::string::npos)
+      throw UsageError("option " + option + ": '" + text + "' must not be negative");
   return value;
 }
 
@@ -28,6 +30,8 @@ std::string shown(const T& value) {
 }
 
 }  // namespace
+
+const char* project_version() { return LIBNN_PROJECT_VERSION; }
 
 CommandLine::CommandLine(std::string program, std::string summary)
     : program_(std::move(program)), summary_(std::move(summary)) {}
@@ -70,25 +74,41 @@ void CommandLine::bind(const std::string& name, bool& target, const std::string&
   flag(name, help, [&target] { target = true; });
 }
 
-bool CommandLine::parse(int argc, const char* const* argv) const {
+bool CommandLine::parse(int argc, const char* const* argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       std::cout << help();
       return false;
     }
+    if (arg == "--version") {
+      std::cout << program_ << " " << project_version() << '\n';
+      return false;
+    }
+    const std::size_t equals = arg.find('=');
+    const std::string name = arg.substr(0, equals);
     const Entry* entry = nullptr;
     for (const Entry& e : entries_)
-      if (e.name == arg) entry = &e;
-    if (!entry) throw Error(program_ + ": unknown option '" + arg + "' (see --help)");
+      if (e.name == name) entry = &e;
+    if (!entry) throw UsageError(program_ + ": unknown option '" + name + "' (see --help)");
+    if (!was_given(name)) given_.push_back(name);
     if (entry->apply_flag) {
+      if (equals != std::string::npos) throw UsageError(program_ + ": option " + name + " takes no value");
       entry->apply_flag();
       continue;
     }
-    if (i + 1 >= argc) throw Error(program_ + ": option " + arg + " needs a value " + entry->value_name);
+    if (equals != std::string::npos) {
+      entry->apply_value(arg.substr(equals + 1));
+      continue;
+    }
+    if (i + 1 >= argc) throw UsageError(program_ + ": option " + arg + " needs a value " + entry->value_name);
     entry->apply_value(argv[++i]);
   }
   return true;
+}
+
+bool CommandLine::was_given(const std::string& name) const {
+  return std::find(given_.begin(), given_.end(), name) != given_.end();
 }
 
 std::string CommandLine::help() const {
@@ -100,7 +120,8 @@ std::string CommandLine::help() const {
     else left += "\n" + std::string(26, ' ');
     os << left << e.help << '\n';
   }
-  os << "  --help                  this text\n";
+  os << "  --version               the version, then exit\n"
+     << "  --help                  this text\n";
   return os.str();
 }
 

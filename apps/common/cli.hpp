@@ -1,13 +1,28 @@
 #pragma once
-// A small command-line parser for the apps: `--name value` options and
-// `--flag` switches declared up front, with --help text generated from the
-// declarations. Unknown options and bad values raise nn::Error naming them.
+// A small command-line parser for the apps: `--name value` (or
+// `--name=value`) options and `--flag` switches declared up front, with --help
+// and --version text generated from the declarations. Unknown options and bad
+// values raise UsageError naming them.
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "nn/error.hpp"
+
 namespace nn::apps {
+
+// A command line that cannot be run as given: the apps exit with status 2 for
+// it and with 1 for a run that fails.
+class UsageError : public Error {
+ public:
+  explicit UsageError(const std::string& what) : Error(what) {}
+};
+
+inline constexpr int kExitRunFailed = 1, kExitUsage = 2;
+
+// The project's version, "MAJOR.MINOR.PATCH".
+const char* project_version();
 
 class CommandLine {
  public:
@@ -27,9 +42,13 @@ class CommandLine {
   void bind(const std::string& name, double& target, const std::string& help);
   void bind(const std::string& name, bool& target, const std::string& help);
 
-  // Parses argv; returns false when --help was printed (the caller exits 0).
-  bool parse(int argc, const char* const* argv) const;
+  // Parses argv; returns false when --help or --version was printed (the
+  // caller exits 0).
+  bool parse(int argc, const char* const* argv);
   std::string help() const;
+  // The options given on the command line, in order, each once.
+  const std::vector<std::string>& given() const { return given_; }
+  bool was_given(const std::string& name) const;
 
  private:
   struct Entry {
@@ -39,6 +58,7 @@ class CommandLine {
   };
   std::string program_, summary_;
   std::vector<Entry> entries_;
+  std::vector<std::string> given_;
 };
 
 // Splits "a,b,c" into its non-empty parts.
