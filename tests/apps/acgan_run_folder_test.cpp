@@ -7,8 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <limits>
 #include <sstream>
@@ -44,6 +47,17 @@ AppResult run_app(const nn::testing::ScratchDir& dir, const std::string& args) {
 // 20 synthetic faces make two batches of 8 per epoch.
 std::string tiny(const nn::testing::ScratchDir& dir, const std::string& out = "run") {
   return "--synthetic-count 20 --batch 8 --cache " + dir.file("cache") + " --out " + dir.file(out);
+}
+
+// Starts the program in the background; returns its process id.
+pid_t launch_app(const nn::testing::ScratchDir& dir, const std::string& args) {
+  const std::string command = "exec " + std::string(ACGAN_CELEBA_EXE) + " " + args + " > " + dir.file("bg.log") + " 2>&1";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
 }
 
 // Whole checkpoints are too big for Catch to print when a comparison fails.
@@ -275,4 +289,36 @@ TEST_CASE("usage errors exit 2; --version and --list-attributes answer and exit 
   const AppResult names = run_app(dir, "--list-attributes");
   CHECK(names.status == 0);
   CHECK_THAT(names.output, Catch::Matchers::Contains("Male") && Catch::Matchers::Contains("Wearing_Necktie"));
+}
+
+TEST_CASE("kill -9 at any moment leaves only loadable checkpoints and a run that resumes", "[acgan][kill]") {
+  nn::testing::ScratchDir dir("acgan_kill");
+  const fs::path run = dir.path / "run", last = run / "checkpoint_last.safetensors";
+  // Two steps an epoch, each epoch ending in a checkpoint: 40 epochs outlast every round.
+  for (const int milliseconds : {1500, 3000, 4500}) {
+    const std::string args =
+        fs::exists(last) ? "--resume " + last.string() : tiny(dir) + " --epochs 40 --overwrite";
+    const pid_t pid = launch_app(dir, args);
+    REQUIRE(pid > 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    INFO("killed after " << milliseconds << " ms: " << read_bytes(dir.path / "bg.log"));
+    for (const fs::directory_entry& entry : fs::directory_iterator(run))
+      if (entry.path().extension() == ".safetensors") {
+        INFO(entry.path());
+        CHECK_NOTHROW(nn::load_safetensors(entry.path().string()));
+      }
+  }
+  REQUIRE(fs::exists(last));
+  const std::int64_t step = std::stoll(nn::load_safetensors(last.string()).metadata.at("step"));
+  const AppResult finished = run_app(dir, "--resume " + last.string() + " --steps " + std::to_string(step + 1));
+  CHECK(finished.status == 0);
+  CHECK(csv_rows(run / "losses.csv") == step + 1);
+  std::istringstream rows(read_bytes(run / "losses.csv"));
+  std::string row;
+  std::getline(rows, row);
+  for (std::int64_t expected = 1; std::getline(rows, row); ++expected)
+    CHECK(row.substr(0, row.find(',')) == std::to_string(expected));
 }
