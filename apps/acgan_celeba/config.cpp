@@ -136,8 +136,11 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--dropout", c.dropout, "Dropout rate after D's hidden activations, 0 for none");
   cli.bind("--tf32", c.tf32, "allow TF32 tensor-core math on CUDA");
   cli.bind("--resume", c.resume,
-           "checkpoint to continue its run from; only --epochs, --steps, --device and --tf32 may change, "
+           "checkpoint to continue its run from; only --epochs, --steps, --device, --tf32 and --keep-checkpoints "
+           "may change, "
            "--out defaults to the checkpoint's folder");
+  cli.bind("--keep-checkpoints", c.keep_checkpoints,
+           "numbered checkpoints kept besides checkpoint_last.safetensors, the newest; 0 keeps all");
   cli.bind("--overwrite", c.overwrite, "let a new run replace the files of another run in --out");
   cli.bind("--summary", c.summary, "print the model tables and exit");
   cli.bind("--generate", c.generate, "checkpoint to generate faces from (with --attr)");
@@ -173,6 +176,7 @@ void validate(const Config& c) {
   if (c.dropout < 0 || c.dropout >= 1) fail("--dropout must be in [0, 1)");
   if (c.synthetic_count < 20) fail("--synthetic-count must be at least 20");
   if (c.samples < 1) fail("--samples must be at least 1");
+  if (c.keep_checkpoints < 0) fail("--keep-checkpoints must not be negative");
   if (!c.generate.empty() && c.attr_rows.empty()) fail("--generate needs at least one --attr");
   for (const std::string& row : c.attr_rows) {
     const std::vector<std::string> names = nn::apps::split_list(row);
@@ -214,6 +218,7 @@ std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
       .add("input_noise", Value::number(c.input_noise))
       .add("dropout", Value::number(c.dropout))
       .add("tf32", Value::boolean(c.tf32))
+      .add("keep_checkpoints", Value::integer(c.keep_checkpoints))
       .add("resume", Value::string(c.resume));
   if (!changes.empty()) {
     std::vector<Value> items;
@@ -289,6 +294,8 @@ Config config_from_json(const std::string& text, const std::string& source) {
   read("dropout", [&](const nn::json::Value& x) { c.dropout = x.as_number(); });
   read("tf32", [&](const nn::json::Value& x) { c.tf32 = x.as_boolean(); });
   read("resume", [&](const nn::json::Value& x) { c.resume = x.as_string(); });
+  if (v.find("keep_checkpoints"))  // absent in runs from before the option
+    read("keep_checkpoints", [&](const nn::json::Value& x) { c.keep_checkpoints = int_in_range(x); });
   try {
     validate(c);
   } catch (const nn::Error& e) {

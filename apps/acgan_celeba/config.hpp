@@ -32,6 +32,7 @@ struct Config {
   double input_noise = 0.0;      // GaussianNoise on D's input
   double dropout = 0.0;          // Dropout after D's hidden activations
   bool tf32 = false;
+  int keep_checkpoints = 3;      // numbered checkpoints kept besides checkpoint_last (0: all)
   std::string resume;            // a checkpoint to continue from
   bool summary = false;          // print the model tables and exit
   std::string generate;          // a checkpoint: generate faces for --attr

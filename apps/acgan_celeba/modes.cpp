@@ -228,7 +228,11 @@ int train_mode(const Config& command_line) {
     const std::string path = config.out + "/" + name;
     nn::save_checkpoint(path, trainer.checkpoint_parts(), meta);
     nn::save_checkpoint(config.out + "/checkpoint_last.safetensors", trainer.checkpoint_parts(), meta);
+    nn::save_checkpoint(config.out + "/generator.safetensors", {{{"G", &trainer.generator}}, {}}, meta);
     last_checkpoint = path;
+    if (config.keep_checkpoints > 0)
+      nn::apps::remove_all_but_newest(config.out, {"checkpoint_epoch_*.safetensors", "checkpoint_step_*.safetensors"},
+                                      static_cast<std::size_t>(config.keep_checkpoints));
   };
   const auto sheets = [&](int epoch) {
     char suffix[32];

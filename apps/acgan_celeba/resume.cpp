@@ -14,7 +14,8 @@ namespace {
 
 // Options that say where a resumed run writes, not how it trains.
 const std::vector<std::string> kPlaceOptions = {"--resume", "--out", "--cache"};
-const std::vector<std::string> kChangeableOptions = {"--epochs", "--steps", "--device", "--tf32"};
+const std::vector<std::string> kChangeableOptions = {"--epochs", "--steps", "--device", "--tf32",
+                                                     "--keep-checkpoints"};
 
 template <class T>
 void change(const Config& command_line, const std::string& flag, const T& wanted, T& setting, nn::json::Value from,
@@ -35,8 +36,8 @@ Config resumed_config(const Config& command_line, const nn::Metadata& metadata, 
     if (!allowed)
       throw nn::apps::UsageError("acgan_celeba: " + option +
                                  " cannot be given with --resume: a resumed run keeps the settings stored in its "
-                                 "checkpoint, and only --epochs, --steps, --device and --tf32 may change; to train "
-                                 "with other settings, start a new run with --out NEW");
+                                 "checkpoint, and only --epochs, --steps, --device, --tf32 and --keep-checkpoints "
+                                 "may change; to train with other settings, start a new run with --out NEW");
   }
   const auto stored = metadata.find("config");
   if (stored == metadata.end())
@@ -51,6 +52,8 @@ Config resumed_config(const Config& command_line, const nn::Metadata& metadata, 
          Value::string(command_line.device), changes);
   change(command_line, "--tf32", command_line.tf32, c.tf32, Value::boolean(c.tf32), Value::boolean(command_line.tf32),
          changes);
+  change(command_line, "--keep-checkpoints", command_line.keep_checkpoints, c.keep_checkpoints,
+         Value::integer(c.keep_checkpoints), Value::integer(command_line.keep_checkpoints), changes);
   c.resume = path;
   const std::string folder = std::filesystem::path(path).parent_path().string();
   c.out = was_given(command_line, "--out") ? command_line.out : (folder.empty() ? "." : folder);

@@ -15,8 +15,10 @@ const std::vector<std::string> kMetricColumns = {"step", "epoch", "d_acc_w", "d_
 
 const std::vector<std::string>& run_file_patterns() {
   static const std::vector<std::string> patterns = {
-      "config.json", "losses.csv", "metrics.csv", "losses.svg", "metrics.svg", "checkpoint_*.safetensors",
-      "reconstructions_epoch_*.png", "generated_epoch_*.png", "edited_epoch_*.png"};
+      "config.json",           "losses.csv",          "metrics.csv",
+      "losses.svg",            "metrics.svg",         "checkpoint_*.safetensors",
+      "generator.safetensors", "reconstructions_epoch_*.png", "generated_epoch_*.png",
+      "edited_epoch_*.png"};
   return patterns;
 }
 

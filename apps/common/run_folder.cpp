@@ -104,6 +104,20 @@ std::vector<std::string> sweep_temporary_files(const std::string& dir) {
   return removed;
 }
 
+std::vector<std::string> remove_all_but_newest(const std::string& dir, const std::vector<std::string>& patterns,
+                                               std::size_t keep) {
+  std::vector<std::pair<fs::file_time_type, std::string>> files;
+  for (const std::string& name : matching_files(dir, patterns))
+    files.emplace_back(fs::last_write_time(fs::path(dir) / name), name);
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> removed;
+  for (std::size_t i = 0; i + keep < files.size(); ++i) {
+    fs::remove(fs::path(dir) / files[i].second);
+    removed.push_back(files[i].second);
+  }
+  return removed;
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -30,6 +30,11 @@ std::vector<std::string> matching_files(const std::string& dir, const std::vecto
 // directly in `dir`; returns their names. Call it while holding the lock.
 std::vector<std::string> sweep_temporary_files(const std::string& dir);
 
+// Removes all but the newest `keep` files of `dir` matching `patterns` (by
+// modification time, then name); returns the names removed.
+std::vector<std::string> remove_all_but_newest(const std::string& dir, const std::vector<std::string>& patterns,
+                                               std::size_t keep);
+
 // The whole file; raises nn::Error naming it when it cannot be read.
 std::string read_file(const std::string& path);
 

@@ -262,7 +262,7 @@ TEST_CASE("non-finite weights are refused, naming the tensor, in every mode that
   CHECK_THAT(resume.output, Catch::Matchers::Contains(g_tensor));
 }
 
-TEST_CASE("--device is honoured when generating", "[acgan][checkpoint]") {
+TEST_CASE("generating honours --device", "[acgan][checkpoint]") {
   // Without a GPU, --device cuda must fail rather than quietly run on the CPU.
   nn::testing::ScratchDir dir("acgan_generate_device");
   REQUIRE(run_app(dir, tiny(dir) + " --steps 1").status == 0);
@@ -321,4 +321,21 @@ TEST_CASE("kill -9 at any moment leaves only loadable checkpoints and a run that
   std::getline(rows, row);
   for (std::int64_t expected = 1; std::getline(rows, row); ++expected)
     CHECK(row.substr(0, row.find(',')) == std::to_string(expected));
+}
+
+TEST_CASE("checkpoints kept: the newest --keep-checkpoints N, and generator.safetensors alone drives --generate",
+          "[acgan][checkpoint]") {
+  nn::testing::ScratchDir dir("acgan_keep");
+  REQUIRE(run_app(dir, tiny(dir) + " --epochs 3 --keep-checkpoints 1").status == 0);
+  const fs::path run = dir.path / "run";
+  CHECK_FALSE(fs::exists(run / "checkpoint_epoch_001.safetensors"));
+  CHECK_FALSE(fs::exists(run / "checkpoint_epoch_002.safetensors"));
+  CHECK(fs::exists(run / "checkpoint_epoch_003.safetensors"));
+  CHECK(fs::exists(run / "checkpoint_last.safetensors"));
+  REQUIRE(fs::exists(run / "generator.safetensors"));
+  CHECK(fs::file_size(run / "generator.safetensors") * 4 < fs::file_size(run / "checkpoint_last.safetensors"));
+  const AppResult generate = run_app(dir, "--generate " + (run / "generator.safetensors").string() +
+                                              " --attr Male,Smiling --samples 2 --out " + dir.file("gen"));
+  CHECK(generate.status == 0);
+  CHECK(fs::exists(dir.path / "gen" / "generated.png"));
 }
