@@ -110,15 +110,18 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
                             "checkpoint to generate faces for named attributes or reconstruct images.");
   std::string attr;
   std::string images;
+  cli.group("Run");
   cli.option("--preset", "NAME", "quick (default, minutes on a CPU), attributes (a minute on a GPU) or seed",
              [](const std::string&) {});
   cli.bind("--data", c.data, "CelebA folder (img_align_celeba/, list_attr_celeba.txt, ...); default: synthetic faces");
   cli.bind("--synthetic-count", c.synthetic_count, "faces in the synthetic default data set");
+  cli.bind("--cache", c.cache_dir, "folder for data caches and the synthetic faces (default: beside --out)");
   cli.bind("--out", c.out, "run folder");
   cli.bind("--device", c.device, "auto, cpu, cuda or cuda:N");
   cli.bind("--seed", c.seed, "random seed of the run");
   cli.bind("--epochs", c.epochs, "epochs");
   cli.bind("--steps", c.steps, "stop after this many steps in total, 0 for all epochs");
+  cli.group("Training");
   cli.bind("--batch", c.batch, "batch size");
   cli.bind("--fraction", c.fraction, "fraction of the training partition used");
   cli.bind("--halving", c.halving, "64x64 from the 128x128 face crop by 'area' average or 'decimate'");
@@ -135,13 +138,14 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--input-noise", c.input_noise, "GaussianNoise stddev on D's input, 0 for none");
   cli.bind("--dropout", c.dropout, "Dropout rate after D's hidden activations, 0 for none");
   cli.bind("--tf32", c.tf32, "allow TF32 tensor-core math on CUDA");
+  cli.group("Run folder and checkpoints");
   cli.bind("--resume", c.resume,
            "checkpoint to continue its run from; only --epochs, --steps, --device, --tf32 and --keep-checkpoints "
-           "may change, "
-           "--out defaults to the checkpoint's folder");
+           "may change, --out defaults to the checkpoint's folder");
   cli.bind("--keep-checkpoints", c.keep_checkpoints,
            "numbered checkpoints kept besides checkpoint_last.safetensors, the newest; 0 keeps all");
   cli.bind("--overwrite", c.overwrite, "let a new run replace the files of another run in --out");
+  cli.group("Other modes");
   cli.bind("--summary", c.summary, "print the model tables and exit");
   cli.bind("--generate", c.generate, "checkpoint to generate faces from (with --attr)");
   cli.option("--attr", "NAMES", "attributes of one generated row, e.g. Male,Smiling; repeat for more rows",
@@ -149,7 +153,6 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--samples", c.samples, "faces per generated row");
   cli.bind("--reconstruct", c.reconstruct, "checkpoint to reconstruct --images with");
   cli.bind("--images", images, "comma-separated image files to reconstruct");
-  cli.bind("--cache", c.cache_dir, "folder for data caches and the synthetic faces (default: beside --out)");
   cli.bind("--list-attributes", c.list_attributes, "print the 40 attribute names --attr takes, then exit");
   if (!cli.parse(argc, argv)) return false;
   c.given = cli.given();

@@ -1,14 +1,21 @@
 #pragma once
-// A small command-line parser for the apps: `--name value` (or
-// `--name=value`) options and `--flag` switches declared up front, with --help
-// and --version text generated from the declarations. Unknown options and bad
-// values raise UsageError naming them.
+// The apps' command lines, on CLI11: `--name value` or `--name=value`
+// options and `--flag` switches declared up front, grouped --help and
+// --version generated from the declarations. Unknown options and bad values
+// raise UsageError naming them.
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "nn/error.hpp"
+
+namespace CLI {
+class App;
+class Option;
+}  // namespace CLI
 
 namespace nn::apps {
 
@@ -27,8 +34,15 @@ const char* project_version();
 class CommandLine {
  public:
   CommandLine(std::string program, std::string summary);
+  ~CommandLine();
+  CommandLine(const CommandLine&) = delete;
+  CommandLine& operator=(const CommandLine&) = delete;
 
-  // Declares an option taking a value; `apply` parses and stores it.
+  // Options declared from here on are listed under `title` in --help.
+  void group(std::string title);
+
+  // Declares an option taking a value; `apply` parses and stores it, once for
+  // each time the option is given.
   void option(std::string name, std::string value_name, std::string help,
               std::function<void(const std::string&)> apply);
   void flag(std::string name, std::string help, std::function<void()> apply);
@@ -52,12 +66,16 @@ class CommandLine {
 
  private:
   struct Entry {
-    std::string name, value_name, help;
+    std::string name;
     std::function<void(const std::string&)> apply_value;
     std::function<void()> apply_flag;
+    std::vector<std::string> values;  // CLI11 stores each occurrence's value here
+    CLI::Option* declared = nullptr;
   };
-  std::string program_, summary_;
-  std::vector<Entry> entries_;
+  std::string program_;
+  std::unique_ptr<CLI::App> app_;
+  std::string group_ = "Options";
+  std::deque<Entry> entries_;  // a deque: CLI11 keeps pointers to `values`
   std::vector<std::string> given_;
 };
 
