@@ -11,6 +11,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
+#include <functional>
 #include <thread>
 #include <filesystem>
 #include <limits>
@@ -294,17 +295,31 @@ TEST_CASE("usage errors exit 2; --version and --list-attributes answer and exit 
 TEST_CASE("kill -9 at any moment leaves only loadable checkpoints and a run that resumes", "[acgan][kill]") {
   nn::testing::ScratchDir dir("acgan_kill");
   const fs::path run = dir.path / "run", last = run / "checkpoint_last.safetensors";
-  // Two steps an epoch, each epoch ending in a checkpoint: 40 epochs outlast every round.
-  for (const int milliseconds : {1500, 3000, 4500}) {
+  const auto rows = [&] { return fs::exists(run / "losses.csv") ? csv_rows(run / "losses.csv") : 0; };
+  // Polls every 20 ms for at most a minute.
+  const auto wait_until = [](const std::function<bool()>& ready) {
+    for (int i = 0; i < 3000 && !ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  };
+  // Two steps an epoch, each epoch ending in a checkpoint: 40 epochs outlast
+  // every round. The kills land soon after training starts, just after the
+  // first checkpoint appears, and a second into training.
+  struct Round {
+    bool after_checkpoint;
+    int milliseconds;
+  };
+  for (const Round round : {Round{false, 300}, Round{true, 100}, Round{false, 1000}}) {
+    const int rows_before = rows();
     const std::string args =
         fs::exists(last) ? "--resume " + last.string() : tiny(dir) + " --epochs 40 --overwrite";
     const pid_t pid = launch_app(dir, args);
     REQUIRE(pid > 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
+    if (round.after_checkpoint) wait_until([&] { return fs::exists(last); });
+    else wait_until([&] { return rows() > rows_before; });
+    std::this_thread::sleep_for(std::chrono::milliseconds(round.milliseconds));
     ::kill(pid, SIGKILL);
     int status = 0;
     ::waitpid(pid, &status, 0);
-    INFO("killed after " << milliseconds << " ms: " << read_bytes(dir.path / "bg.log"));
+    INFO("killed " << round.milliseconds << " ms into the round: " << read_bytes(dir.path / "bg.log"));
     for (const fs::directory_entry& entry : fs::directory_iterator(run))
       if (entry.path().extension() == ".safetensors") {
         INFO(entry.path());
@@ -316,11 +331,11 @@ TEST_CASE("kill -9 at any moment leaves only loadable checkpoints and a run that
   const AppResult finished = run_app(dir, "--resume " + last.string() + " --steps " + std::to_string(step + 1));
   CHECK(finished.status == 0);
   CHECK(csv_rows(run / "losses.csv") == step + 1);
-  std::istringstream rows(read_bytes(run / "losses.csv"));
-  std::string row;
-  std::getline(rows, row);
-  for (std::int64_t expected = 1; std::getline(rows, row); ++expected)
-    CHECK(row.substr(0, row.find(',')) == std::to_string(expected));
+  std::istringstream lines(read_bytes(run / "losses.csv"));
+  std::string line;
+  std::getline(lines, line);
+  for (std::int64_t expected = 1; std::getline(lines, line); ++expected)
+    CHECK(line.substr(0, line.find(',')) == std::to_string(expected));
 }
 
 TEST_CASE("checkpoints kept: the newest --keep-checkpoints N, and generator.safetensors alone drives --generate",
