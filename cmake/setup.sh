@@ -17,7 +17,7 @@ mode=${1:-}
 jobs=$(nproc)
 
 packages=(build-essential cmake ninja-build pkg-config catch2 libopenblas-dev libstb-dev
-          libbenchmark-dev python3-venv zlib1g-dev dataset-fashion-mnist)
+          libbenchmark-dev libcli11-dev python3-venv zlib1g-dev dataset-fashion-mnist)
 
 install_missing() {
   local missing=()

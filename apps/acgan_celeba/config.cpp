@@ -1,9 +1,11 @@
 #include "acgan_celeba/config.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 
 #include "common/cli.hpp"
+#include "nn/data/celeba_attributes.hpp"
 #include "nn/error.hpp"
 #include "nn/json.hpp"
 
@@ -43,32 +45,83 @@ void apply_preset(const std::string& name, Config& c) {
     c.fraction = 1.0 / 3.0;
     c.synthetic_count = 20000;
   } else {
-    throw nn::Error("acgan_celeba: unknown preset '" + name + "' (quick, attributes or seed)");
+    throw nn::apps::UsageError("acgan_celeba: unknown preset '" + name + "' (quick, attributes or seed)");
   }
   c.preset = name;
 }
 
+// The options each mode reads besides its own switch; training reads every
+// option not listed for the other modes.
+const std::vector<std::string> kGenerateOptions = {"--generate", "--attr", "--samples", "--seed",
+                                                   "--z",        "--out",  "--device",  "--tf32"};
+const std::vector<std::string> kReconstructOptions = {"--reconstruct", "--images", "--out", "--device", "--tf32"};
+const std::vector<std::string> kSummaryOptions = {"--summary", "--input-noise", "--dropout"};
+const std::vector<std::string> kModeSwitches = {"--summary", "--generate", "--reconstruct", "--list-attributes"};
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
 }  // namespace
+
+Mode mode_of(const Config& c) {
+  if (c.list_attributes) return Mode::list_attributes;
+  if (c.summary) return Mode::summary;
+  if (!c.generate.empty()) return Mode::generate;
+  if (!c.reconstruct.empty()) return Mode::reconstruct;
+  return Mode::train;
+}
+
+bool was_given(const Config& c, const std::string& option) { return contains(c.given, option); }
+
+void check_mode_options(const Config& c) {
+  std::vector<std::string> switches;
+  for (const std::string& s : c.given)
+    if (contains(kModeSwitches, s)) switches.push_back(s);
+  if (switches.size() > 1)
+    throw nn::apps::UsageError("acgan_celeba: " + switches[0] + " and " + switches[1] + " are separate modes; give one");
+  const Mode mode = mode_of(c);
+  for (const std::string& option : c.given) {
+    bool applies = true;
+    std::string mode_name;
+    switch (mode) {
+      case Mode::list_attributes: applies = option == "--list-attributes", mode_name = "--list-attributes"; break;
+      case Mode::summary: applies = contains(kSummaryOptions, option), mode_name = "--summary"; break;
+      case Mode::generate: applies = contains(kGenerateOptions, option), mode_name = "--generate"; break;
+      case Mode::reconstruct: applies = contains(kReconstructOptions, option), mode_name = "--reconstruct"; break;
+      case Mode::train:
+        applies = !contains({"--attr", "--samples", "--images"}, option), mode_name = "training";
+        break;
+    }
+    if (!applies) throw nn::apps::UsageError("acgan_celeba: " + option + " does not apply to " + mode_name);
+  }
+}
 
 bool parse_config(int argc, const char* const* argv, Config& c) {
   std::string preset = "quick";
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--preset") preset = argv[i + 1];
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--preset" && i + 1 < argc) preset = argv[i + 1];
+    if (arg.rfind("--preset=", 0) == 0) preset = arg.substr(9);
+  }
   apply_preset(preset, c);
   nn::apps::CommandLine cli("acgan_celeba",
                             "Trains the auto-encoder + auxiliary-classifier GAN on 64x64 faces, or uses a\n"
                             "checkpoint to generate faces for named attributes or reconstruct images.");
   std::string attr;
   std::string images;
+  cli.group("Run");
   cli.option("--preset", "NAME", "quick (default, minutes on a CPU), attributes (a minute on a GPU) or seed",
              [](const std::string&) {});
   cli.bind("--data", c.data, "CelebA folder (img_align_celeba/, list_attr_celeba.txt, ...); default: synthetic faces");
   cli.bind("--synthetic-count", c.synthetic_count, "faces in the synthetic default data set");
+  cli.bind("--cache", c.cache_dir, "folder for data caches and the synthetic faces (default: beside --out)");
   cli.bind("--out", c.out, "run folder");
   cli.bind("--device", c.device, "auto, cpu, cuda or cuda:N");
   cli.bind("--seed", c.seed, "random seed of the run");
   cli.bind("--epochs", c.epochs, "epochs");
   cli.bind("--steps", c.steps, "stop after this many steps in total, 0 for all epochs");
+  cli.group("Training");
   cli.bind("--batch", c.batch, "batch size");
   cli.bind("--fraction", c.fraction, "fraction of the training partition used");
   cli.bind("--halving", c.halving, "64x64 from the 128x128 face crop by 'area' average or 'decimate'");
@@ -85,7 +138,14 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--input-noise", c.input_noise, "GaussianNoise stddev on D's input, 0 for none");
   cli.bind("--dropout", c.dropout, "Dropout rate after D's hidden activations, 0 for none");
   cli.bind("--tf32", c.tf32, "allow TF32 tensor-core math on CUDA");
-  cli.bind("--resume", c.resume, "checkpoint to continue training from");
+  cli.group("Run folder and checkpoints");
+  cli.bind("--resume", c.resume,
+           "checkpoint to continue its run from; only --epochs, --steps, --device, --tf32 and --keep-checkpoints "
+           "may change, --out defaults to the checkpoint's folder");
+  cli.bind("--keep-checkpoints", c.keep_checkpoints,
+           "numbered checkpoints kept besides checkpoint_last.safetensors, the newest; 0 keeps all");
+  cli.bind("--overwrite", c.overwrite, "let a new run replace the files of another run in --out");
+  cli.group("Other modes");
   cli.bind("--summary", c.summary, "print the model tables and exit");
   cli.bind("--generate", c.generate, "checkpoint to generate faces from (with --attr)");
   cli.option("--attr", "NAMES", "attributes of one generated row, e.g. Male,Smiling; repeat for more rows",
@@ -93,16 +153,17 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--samples", c.samples, "faces per generated row");
   cli.bind("--reconstruct", c.reconstruct, "checkpoint to reconstruct --images with");
   cli.bind("--images", images, "comma-separated image files to reconstruct");
-  cli.bind("--cache", c.cache_dir, "folder for data caches and the synthetic faces (default: beside --out)");
+  cli.bind("--list-attributes", c.list_attributes, "print the 40 attribute names --attr takes, then exit");
   if (!cli.parse(argc, argv)) return false;
+  c.given = cli.given();
   c.images = nn::apps::split_list(images);
-  if (c.cache_dir.empty()) c.cache_dir = c.out + "/../cache";
+  check_mode_options(c);
   validate(c);
   return true;
 }
 
 void validate(const Config& c) {
-  const auto fail = [](const std::string& what) { throw nn::Error("acgan_celeba: " + what); };
+  const auto fail = [](const std::string& what) { throw nn::apps::UsageError("acgan_celeba: " + what); };
   if (c.batch < 2) fail("--batch must be at least 2");
   if (c.epochs < 1) fail("--epochs must be at least 1");
   if (c.steps < 0) fail("--steps must not be negative");
@@ -118,14 +179,24 @@ void validate(const Config& c) {
   if (c.dropout < 0 || c.dropout >= 1) fail("--dropout must be in [0, 1)");
   if (c.synthetic_count < 20) fail("--synthetic-count must be at least 20");
   if (c.samples < 1) fail("--samples must be at least 1");
+  if (c.keep_checkpoints < 0) fail("--keep-checkpoints must not be negative");
   if (!c.generate.empty() && c.attr_rows.empty()) fail("--generate needs at least one --attr");
+  for (const std::string& row : c.attr_rows) {
+    const std::vector<std::string> names = nn::apps::split_list(row);
+    if (names.empty()) fail("--attr '" + row + "' names no attribute (see --list-attributes)");
+    for (const std::string& name : names) try {
+        nn::data::celeba_attribute_index(name);
+      } catch (const nn::Error& e) {
+        fail("--attr: " + std::string(e.what()));
+      }
+  }
   if (!c.reconstruct.empty() && c.images.empty()) fail("--reconstruct needs --images");
   // config.json holds the seed as a JSON integer, which is signed 64-bit.
   if (c.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
     fail("--seed must be at most " + std::to_string(std::numeric_limits<std::int64_t>::max()));
 }
 
-std::string to_json(const Config& c) {
+std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
   using nn::json::Value;
   Value v = Value::object();
   v.add("preset", Value::string(c.preset))
@@ -150,8 +221,108 @@ std::string to_json(const Config& c) {
       .add("input_noise", Value::number(c.input_noise))
       .add("dropout", Value::number(c.dropout))
       .add("tf32", Value::boolean(c.tf32))
+      .add("keep_checkpoints", Value::integer(c.keep_checkpoints))
       .add("resume", Value::string(c.resume));
+  if (!changes.empty()) {
+    std::vector<Value> items;
+    for (const ConfigChange& change : changes) {
+      Value item = Value::object();
+      item.add("step", Value::integer(change.step)).add("flag", Value::string(change.flag));
+      item.add("from", change.from).add("to", change.to);
+      items.push_back(item);
+    }
+    v.add("changes", Value::array(items));
+  }
   return nn::json::dump(v, 2) + "\n";
+}
+
+namespace {
+
+nn::json::Value parse_object(const std::string& text, const std::string& source) {
+  nn::json::Value v;
+  try {
+    v = nn::json::parse(text);
+  } catch (const nn::json::ParseError& e) {
+    throw nn::Error("acgan_celeba: " + source + ": the configuration is not valid JSON (" + e.what() + ")");
+  }
+  if (v.kind() != nn::json::Value::Kind::object)
+    throw nn::Error("acgan_celeba: " + source + ": the configuration is not a JSON object");
+  return v;
+}
+
+}  // namespace
+
+Config config_from_json(const std::string& text, const std::string& source) {
+  const nn::json::Value v = parse_object(text, source);
+  const std::string prefix = "acgan_celeba: " + source + ": ";
+  Config c;
+  const auto read = [&](const char* key, auto&& store) {
+    const nn::json::Value* found = v.find(key);
+    if (!found) throw nn::Error(prefix + "no setting '" + key + "'");
+    try {
+      store(*found);
+    } catch (const nn::Error& e) {
+      throw nn::Error(prefix + "setting '" + key + "': " + e.what());
+    }
+  };
+  const auto int_in_range = [](const nn::json::Value& x) {
+    const std::int64_t n = x.as_integer();
+    if (n < std::numeric_limits<int>::min() || n > std::numeric_limits<int>::max())
+      throw nn::Error(std::to_string(n) + " is out of range");
+    return static_cast<int>(n);
+  };
+  read("preset", [&](const nn::json::Value& x) { c.preset = x.as_string(); });
+  read("data", [&](const nn::json::Value& x) { c.data = x.as_string() == "synthetic" ? "" : x.as_string(); });
+  read("synthetic_count", [&](const nn::json::Value& x) { c.synthetic_count = x.as_integer(); });
+  read("device", [&](const nn::json::Value& x) { c.device = x.as_string(); });
+  read("seed", [&](const nn::json::Value& x) {
+    if (x.as_integer() < 0) throw nn::Error("negative");
+    c.seed = static_cast<std::uint64_t>(x.as_integer());
+  });
+  read("epochs", [&](const nn::json::Value& x) { c.epochs = int_in_range(x); });
+  read("steps", [&](const nn::json::Value& x) { c.steps = x.as_integer(); });
+  read("batch", [&](const nn::json::Value& x) { c.batch = x.as_integer(); });
+  read("fraction", [&](const nn::json::Value& x) { c.fraction = x.as_number(); });
+  read("halving", [&](const nn::json::Value& x) { c.halving = x.as_string(); });
+  read("lr", [&](const nn::json::Value& x) { c.lr = x.as_number(); });
+  read("ae_lr_factor", [&](const nn::json::Value& x) { c.ae_lr_factor = x.as_number(); });
+  read("ae_attr_weight", [&](const nn::json::Value& x) { c.ae_attr_weight = x.as_number(); });
+  read("beta1", [&](const nn::json::Value& x) { c.beta1 = x.as_number(); });
+  read("beta2", [&](const nn::json::Value& x) { c.beta2 = x.as_number(); });
+  read("real_target", [&](const nn::json::Value& x) { c.real_target = x.as_number(); });
+  read("g_target", [&](const nn::json::Value& x) { c.g_target = x.as_number(); });
+  read("fake_labels", [&](const nn::json::Value& x) { c.fake_labels = x.as_string(); });
+  read("z", [&](const nn::json::Value& x) { c.z_dist = x.as_string(); });
+  read("input_noise", [&](const nn::json::Value& x) { c.input_noise = x.as_number(); });
+  read("dropout", [&](const nn::json::Value& x) { c.dropout = x.as_number(); });
+  read("tf32", [&](const nn::json::Value& x) { c.tf32 = x.as_boolean(); });
+  read("resume", [&](const nn::json::Value& x) { c.resume = x.as_string(); });
+  if (v.find("keep_checkpoints"))  // absent in runs from before the option
+    read("keep_checkpoints", [&](const nn::json::Value& x) { c.keep_checkpoints = int_in_range(x); });
+  try {
+    validate(c);
+  } catch (const nn::Error& e) {
+    throw nn::Error(prefix + "the stored settings are invalid: " + e.what());
+  }
+  return c;
+}
+
+std::vector<ConfigChange> changes_from_json(const std::string& text, const std::string& source) {
+  const nn::json::Value v = parse_object(text, source);
+  std::vector<ConfigChange> changes;
+  const nn::json::Value* list = v.find("changes");
+  if (!list) return changes;
+  try {
+    for (const nn::json::Value& item : list->items()) {
+      const nn::json::Value *step = item.find("step"), *flag = item.find("flag"), *from = item.find("from"),
+                            *to = item.find("to");
+      if (!step || !flag || !from || !to) throw nn::Error("a change lacks step, flag, from or to");
+      changes.push_back({step->as_integer(), flag->as_string(), *from, *to});
+    }
+  } catch (const nn::Error& e) {
+    throw nn::Error("acgan_celeba: " + source + ": \"changes\": " + e.what());
+  }
+  return changes;
 }
 
 }  // namespace acgan

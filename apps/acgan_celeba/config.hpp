@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "nn/json.hpp"
+
 namespace acgan {
 
 struct Config {
@@ -30,6 +32,7 @@ struct Config {
   double input_noise = 0.0;      // GaussianNoise on D's input
   double dropout = 0.0;          // Dropout after D's hidden activations
   bool tf32 = false;
+  int keep_checkpoints = 3;      // numbered checkpoints kept besides checkpoint_last (0: all)
   std::string resume;            // a checkpoint to continue from
   bool summary = false;          // print the model tables and exit
   std::string generate;          // a checkpoint: generate faces for --attr
@@ -38,14 +41,37 @@ struct Config {
   std::string reconstruct;       // a checkpoint: reconstruct --images
   std::vector<std::string> images;
   std::string cache_dir;         // where caches and synthetic data go (default: <out>/../cache)
+  bool overwrite = false;        // a new run may replace another run's files in --out
+  bool list_attributes = false;  // print the attribute names and exit
+  std::vector<std::string> given;  // the options given on the command line ("--epochs", ...)
 };
 
-// Parses argv over the chosen preset's defaults; returns false after --help.
+enum class Mode { train, summary, generate, reconstruct, list_attributes };
+Mode mode_of(const Config& config);
+bool was_given(const Config& config, const std::string& option);
+
+// A setting changed when a run was resumed, from the step where it took effect.
+struct ConfigChange {
+  std::int64_t step = 0;
+  std::string flag;  // "--epochs"
+  nn::json::Value from, to;
+};
+
+// Parses argv over the chosen preset's defaults; returns false after --help
+// or --version. Raises nn::apps::UsageError for a command line that cannot run.
 bool parse_config(int argc, const char* const* argv, Config& config);
-// Checks ranges and choices; raises nn::Error naming the option.
+// Checks ranges and choices; raises nn::apps::UsageError naming the option.
 void validate(const Config& config);
+// Options given that the chosen mode does not use raise nn::apps::UsageError.
+void check_mode_options(const Config& config);
 // The text of config.json: the run's settings as one JSON object, written
-// through nn::json (strings escaped, numbers exact).
-std::string to_json(const Config& config);
+// through nn::json (strings escaped, numbers exact), with the changes made
+// on resume in "changes".
+std::string to_json(const Config& config, const std::vector<ConfigChange>& changes = {});
+// The settings of a run read back from to_json's text; `source` names the
+// file in errors. Paths (--out, --cache) and command-line state stay default.
+Config config_from_json(const std::string& text, const std::string& source);
+// The "changes" recorded in a config.json text.
+std::vector<ConfigChange> changes_from_json(const std::string& text, const std::string& source);
 
 }  // namespace acgan

@@ -10,16 +10,18 @@
 #include <optional>
 
 #include "acgan_celeba/data.hpp"
+#include "acgan_celeba/resume.hpp"
 #include "acgan_celeba/run_folder.hpp"
 #include "acgan_celeba/trainer.hpp"
+#include "common/checkpoint_checks.hpp"
 #include "common/cli.hpp"
 #include "common/progress.hpp"
+#include "common/run_folder.hpp"
 #include "nn/data/celeba_attributes.hpp"
 #include "nn/data/data_loader.hpp"
 
 namespace acgan {
 namespace {
-
 
 // Attributes flipped one per column in the per-epoch generation sheet.
 const std::vector<std::string> kSheetFlips = {"Male",      "Smiling",    "Eyeglasses",  "Blond_Hair",
@@ -28,7 +30,10 @@ constexpr std::int64_t kSheetRows = 6, kReconstructionImages = 16;
 
 nn::Device pick_device(const std::string& name) {
   if (name == "auto") return nn::cuda_available() ? nn::Device::cuda(0) : nn::Device::cpu();
-  return nn::Device::parse(name);
+  const nn::Device device = nn::Device::parse(name);
+  if (device.is_cuda() && !nn::cuda_available())
+    throw nn::Error("acgan_celeba: --device " + name + ": no usable CUDA device on this machine");
+  return device;
 }
 
 std::string join(const std::vector<float>& values) {
@@ -37,34 +42,62 @@ std::string join(const std::vector<float>& values) {
   return out;
 }
 
-std::vector<float> parse_majority(const nn::Metadata& meta) {
-  std::vector<float> out(kAttributes, 0.0f);
-  const auto found = meta.find("attribute_majority");
-  if (found == meta.end()) return out;
-  const std::vector<std::string> parts = nn::apps::split_list(found->second);
-  for (std::size_t i = 0; i < parts.size() && i < out.size(); ++i) out[i] = parts[i] == "1" ? 1.0f : 0.0f;
-  return out;
+// A checkpoint read whole, refused when a tensor under one of `prefixes` (all
+// when empty) is not finite.
+nn::SafetensorsFile load_checked(const std::string& path, const std::vector<std::string>& prefixes) {
+  nn::SafetensorsFile file = nn::load_safetensors(path);
+  nn::apps::require_finite_tensors(file, path, prefixes);
+  return file;
 }
 
-std::int64_t meta_int(const nn::Metadata& meta, const std::string& key, const std::string& path) {
-  const auto found = meta.find(key);
-  if (found == meta.end()) throw nn::Error("acgan_celeba: checkpoint '" + path + "' has no '" + key + "' entry");
-  return std::stoll(found->second);
+void load_models(const nn::SafetensorsFile& file, const std::map<std::string, nn::Module*>& models,
+                 nn::Device device) {
+  for (const auto& [name, module] : models) {
+    module->load_state_dict(nn::select_prefixed(file.tensors, name));
+    module->to(device);
+  }
 }
 
-// Loads the named models of a checkpoint written by training.
-nn::Metadata load_models(const std::string& path, const std::map<std::string, nn::Module*>& models) {
-  const nn::SafetensorsFile file = nn::load_safetensors(path);
-  for (const auto& [name, module] : models) module->load_state_dict(nn::select_prefixed(file.tensors, name));
-  return file.metadata;
+// The latent distribution a checkpoint's run trained with, unless --z was given.
+std::string z_distribution(const Config& config, const nn::SafetensorsFile& file, const std::string& path) {
+  const auto stored = file.metadata.find("config");
+  if (was_given(config, "--z") || stored == file.metadata.end()) return config.z_dist;
+  return config_from_json(stored->second, "checkpoint '" + path + "' metadata 'config'").z_dist;
+}
+
+bool same_folder(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return std::filesystem::equivalent(a, b, ec);
+}
+
+// A new run (or a run resumed into another folder) may not take a folder
+// holding another run's files unless --overwrite.
+void refuse_taken_folder(const Config& config, bool continues_folder) {
+  if (continues_folder || config.overwrite) return;
+  const std::vector<std::string> found = nn::apps::matching_files(config.out, run_file_patterns());
+  if (found.empty()) return;
+  std::string listed;
+  for (std::size_t i = 0; i < found.size() && i < 4; ++i) listed += (i ? ", " : "") + found[i];
+  if (found.size() > 4) listed += ", ...";
+  throw nn::Error("acgan_celeba: the run folder '" + config.out + "' holds another run (" + listed +
+                  "); continue it with --resume " + config.out +
+                  "/checkpoint_last.safetensors, replace it with --overwrite, or choose another --out");
 }
 
 }  // namespace
 
+int list_attributes_mode() {
+  for (const std::string_view name : nn::data::celeba_attribute_names()) std::cout << name << '\n';
+  return 0;
+}
+
 int generate_mode(const Config& config) {
+  const nn::Device device = pick_device(config.device);
+  nn::set_tf32(config.tf32);
+  const nn::SafetensorsFile file = load_checked(config.generate, {"G."});
   Generator generator;
-  const nn::Metadata meta = load_models(config.generate, {{"G", &generator}});
-  const std::vector<float> base = parse_majority(meta);
+  load_models(file, {{"G", &generator}}, device);
+  const std::vector<float> base = attribute_majority(file.metadata, config.generate);
   std::vector<std::vector<float>> rows;
   for (const std::string& names : config.attr_rows) {
     std::vector<float> row = base;
@@ -73,24 +106,30 @@ int generate_mode(const Config& config) {
     rows.push_back(row);
   }
   nn::manual_seed(config.seed);
-  const nn::Tensor z = config.z_dist == "normal" ? nn::normal({config.samples, kLatent}, 0, 1)
-                                                 : nn::uniform({config.samples, kLatent}, 0, 1);
+  const nn::Tensor z = (z_distribution(config, file, config.generate) == "normal"
+                            ? nn::normal({config.samples, kLatent}, 0, 1)
+                            : nn::uniform({config.samples, kLatent}, 0, 1))
+                           .to(device);
   std::filesystem::create_directories(config.out);
   const std::string path = config.out + "/generated.png";
   write_generation_sheet(path, generator, rows, z);
-  std::cout << "acgan_celeba: wrote " << path << " (" << rows.size() << " rows of " << config.samples << ")\n";
+  std::cout << "acgan_celeba: wrote " << path << " (" << rows.size() << " rows of " << config.samples << ") on "
+            << device.str() << "\n";
   return 0;
 }
 
 int reconstruct_mode(const Config& config) {
+  const nn::Device device = pick_device(config.device);
+  nn::set_tf32(config.tf32);
+  const nn::SafetensorsFile file = load_checked(config.reconstruct, {"E.", "G."});
   Encoder encoder;
   Generator generator;
-  load_models(config.reconstruct, {{"E", &encoder}, {"G", &generator}});
-  const nn::Tensor images = load_images_for_reconstruction(config.images);
+  load_models(file, {{"E", &encoder}, {"G", &generator}}, device);
+  const nn::Tensor images = load_images_for_reconstruction(config.images).to(device);
   std::filesystem::create_directories(config.out);
   const std::string path = config.out + "/reconstructed.png";
   write_reconstruction_sheet(path, encoder, generator, images);
-  std::cout << "acgan_celeba: wrote " << path << "\n";
+  std::cout << "acgan_celeba: wrote " << path << " on " << device.str() << "\n";
   return 0;
 }
 
@@ -106,13 +145,23 @@ int summary_mode(const Config& config) {
   return 0;
 }
 
-int train_mode(const Config& config) {
+int train_mode(const Config& command_line) {
+  // Every input is read and checked before the run folder is touched.
+  Config config = command_line;
+  std::vector<ConfigChange> changes;
+  std::optional<nn::SafetensorsFile> checkpoint;
+  if (!command_line.resume.empty()) {
+    checkpoint = load_checked(command_line.resume, {});
+    config = resumed_config(command_line, checkpoint->metadata, changes);
+  }
+  if (config.cache_dir.empty()) config.cache_dir = config.out + "/../cache";
+  const bool continues_folder =
+      checkpoint && same_folder(config.out, std::filesystem::path(config.resume).parent_path().string());
+  refuse_taken_folder(config, continues_folder);
   const nn::Device device = pick_device(config.device);
   nn::set_tf32(config.tf32);
   std::cout << "acgan_celeba: device " << device.str() << ", dtype f32, TF32 " << (nn::tf32_enabled() ? "on" : "off")
             << ", preset " << config.preset << ", batch " << config.batch << ", lr " << config.lr << "\n";
-  std::filesystem::create_directories(config.out);
-  std::ofstream(config.out + "/config.json") << to_json(config);
 
   const TrainingData data = load_training_data(config);
   nn::manual_seed(config.seed);
@@ -139,16 +188,36 @@ int train_mode(const Config& config) {
     sheet_images.push_back(first->images.slice_batch(0, std::min(kReconstructionImages, config.batch)));
   }
 
-  int start_epoch = 0;
-  std::int64_t skip_batches = 0, step = 0;
-  if (!config.resume.empty()) {
-    const nn::Metadata meta = nn::load_checkpoint(config.resume, trainer.checkpoint_parts());
-    start_epoch = static_cast<int>(meta_int(meta, "epoch", config.resume));
-    skip_batches = meta_int(meta, "batch_in_epoch", config.resume);
-    step = meta_int(meta, "step", config.resume);
-    std::cout << "acgan_celeba: resumed from " << config.resume << " at step " << step << "\n";
+  ResumePoint at;
+  std::vector<ConfigChange> history;
+  if (checkpoint) {
+    at = resume_point(checkpoint->metadata, config.resume, loader.batches_per_epoch());
+    require_steps_left(config, at, loader.batches_per_epoch());
+    nn::load_checkpoint(config.resume, trainer.checkpoint_parts());
+    for (ConfigChange& change : changes) change.step = at.step;
+    const std::string config_path = config.out + "/config.json";
+    if (continues_folder && std::filesystem::exists(config_path))
+      history = changes_from_json(nn::apps::read_file(config_path), config_path);
   }
-  RunLog log(config.out, step);
+  RunLog log(config.out, at.step, std::cout);
+
+  // The folder is this run's from here on.
+  const nn::apps::RunFolderLock lock(config.out, "acgan_celeba");
+  refuse_taken_folder(config, continues_folder);
+  if (config.overwrite && !checkpoint)
+    for (const std::string& name : nn::apps::matching_files(config.out, run_file_patterns()))
+      std::filesystem::remove(config.out + "/" + name);
+  for (const std::string& name : nn::apps::sweep_temporary_files(config.out))
+    std::cout << "acgan_celeba: removed the stale temporary file " << config.out << "/" << name << "\n";
+  for (const ConfigChange& change : changes)
+    std::cout << "acgan_celeba: " << change.flag << " changes from " << nn::json::dump(change.from) << " to "
+              << nn::json::dump(change.to) << " at step " << change.step << "\n";
+  history.insert(history.end(), changes.begin(), changes.end());
+  nn::apps::write_file_atomically(config.out + "/config.json", to_json(config, history));
+  log.open();
+  if (checkpoint) std::cout << "acgan_celeba: resumed from " << config.resume << " at step " << at.step << "\n";
+  std::int64_t step = at.step, skip_batches = at.batch_in_epoch;
+  const int start_epoch = at.epoch;
   std::string last_checkpoint = config.resume.empty() ? "none" : config.resume;
   const auto save = [&](int epoch, std::int64_t batch_in_epoch, const std::string& name) {
     const nn::Metadata meta = {{"epoch", std::to_string(epoch)},
@@ -159,7 +228,11 @@ int train_mode(const Config& config) {
     const std::string path = config.out + "/" + name;
     nn::save_checkpoint(path, trainer.checkpoint_parts(), meta);
     nn::save_checkpoint(config.out + "/checkpoint_last.safetensors", trainer.checkpoint_parts(), meta);
+    nn::save_checkpoint(config.out + "/generator.safetensors", {{{"G", &trainer.generator}}, {}}, meta);
     last_checkpoint = path;
+    if (config.keep_checkpoints > 0)
+      nn::apps::remove_all_but_newest(config.out, {"checkpoint_epoch_*.safetensors", "checkpoint_step_*.safetensors"},
+                                      static_cast<std::size_t>(config.keep_checkpoints));
   };
   const auto sheets = [&](int epoch) {
     char suffix[32];
@@ -213,6 +286,25 @@ int train_mode(const Config& config) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "acgan_celeba: " << step << " steps, " << seconds << " s; run folder " << config.out << "\n";
   return 0;
+}
+
+int run_program(int argc, const char* const* argv) try {
+  Config config;
+  if (!parse_config(argc, argv, config)) return 0;
+  switch (mode_of(config)) {
+    case Mode::list_attributes: return list_attributes_mode();
+    case Mode::summary: return summary_mode(config);
+    case Mode::generate: return generate_mode(config);
+    case Mode::reconstruct: return reconstruct_mode(config);
+    case Mode::train: return train_mode(config);
+  }
+  return 0;
+} catch (const nn::apps::UsageError& e) {
+  std::cerr << e.what() << "\n(see --help)\n";
+  return nn::apps::kExitUsage;
+} catch (const std::exception& e) {
+  std::cerr << e.what() << '\n';
+  return nn::apps::kExitRunFailed;
 }
 
 }  // namespace acgan

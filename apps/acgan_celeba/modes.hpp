@@ -15,5 +15,11 @@ int summary_mode(const Config& config);
 int generate_mode(const Config& config);
 // Writes <out>/reconstructed.png: the --images above their reconstructions.
 int reconstruct_mode(const Config& config);
+// Prints the 40 attribute names, one a line.
+int list_attributes_mode();
+// The program: parses argv and runs its mode. Returns 0, or prints the error
+// and returns nn::apps::kExitUsage for a command line that cannot run and
+// nn::apps::kExitRunFailed for a run that failed.
+int run_program(int argc, const char* const* argv);
 
 }  // namespace acgan

@@ -1,6 +1,5 @@
 #include "acgan_celeba/run_folder.hpp"
 
-#include <sstream>
 #include <vector>
 
 #include "common/plot.hpp"
@@ -9,43 +8,34 @@
 namespace acgan {
 namespace {
 
-const char* kLossHeader = "step,epoch,d_loss_w,d_loss_y,g_loss_w,g_loss_y,ae_loss";
-const char* kMetricHeader = "step,epoch,d_acc_w,d_f1_y,g_f1_y";
-
-// Rewrites `path` keeping its header and the rows whose step <= last_step,
-// then opens it for appending.
-void reopen(std::ofstream& file, const std::string& path, const char* header, std::int64_t last_step) {
-  std::vector<std::string> kept;
-  if (last_step > 0) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line)) {
-      const std::int64_t step = std::stoll(line.substr(0, line.find(',')));
-      if (step <= last_step) kept.push_back(line);
-    }
-  }
-  std::ofstream out(path, std::ios::trunc);
-  out << header << '\n';
-  for (const std::string& line : kept) out << line << '\n';
-  out.close();
-  file.open(path, std::ios::app);
-  if (!file) throw nn::Error("acgan_celeba: cannot write '" + path + "'");
-}
+const std::vector<std::string> kLossColumns = {"step", "epoch", "d_loss_w", "d_loss_y", "g_loss_w", "g_loss_y", "ae_loss"};
+const std::vector<std::string> kMetricColumns = {"step", "epoch", "d_acc_w", "d_f1_y", "g_f1_y"};
 
 }  // namespace
 
-RunLog::RunLog(const std::string& dir, std::int64_t resume_step) : dir_(dir) {
-  reopen(losses_, dir + "/losses.csv", kLossHeader, resume_step);
-  reopen(metrics_, dir + "/metrics.csv", kMetricHeader, resume_step);
+const std::vector<std::string>& run_file_patterns() {
+  static const std::vector<std::string> patterns = {
+      "config.json",           "losses.csv",          "metrics.csv",
+      "losses.svg",            "metrics.svg",         "checkpoint_*.safetensors",
+      "generator.safetensors", "reconstructions_epoch_*.png", "generated_epoch_*.png",
+      "edited_epoch_*.png"};
+  return patterns;
+}
+
+RunLog::RunLog(const std::string& dir, std::int64_t resume_step, std::ostream& notes)
+    : dir_(dir),
+      losses_(dir + "/losses.csv", kLossColumns, resume_step, notes),
+      metrics_(dir + "/metrics.csv", kMetricColumns, resume_step, notes) {}
+
+void RunLog::open() {
+  losses_.open();
+  metrics_.open();
 }
 
 void RunLog::append(std::int64_t step, int epoch, const StepMetrics& m) {
-  losses_ << step << ',' << epoch << ',' << m.d_loss_w << ',' << m.d_loss_y << ',' << m.g_loss_w << ','
-          << m.g_loss_y << ',' << m.ae_loss << '\n';
-  metrics_ << step << ',' << epoch << ',' << m.d_acc_w << ',' << m.d_f1_y << ',' << m.g_f1_y << '\n';
-  losses_.flush();
-  metrics_.flush();
+  const double s = static_cast<double>(step), e = epoch;
+  losses_.append({s, e, m.d_loss_w, m.d_loss_y, m.g_loss_w, m.g_loss_y, m.ae_loss});
+  metrics_.append({s, e, m.d_acc_w, m.d_f1_y, m.g_f1_y});
 }
 
 void RunLog::plot() const {

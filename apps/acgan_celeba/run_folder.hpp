@@ -1,25 +1,32 @@
 #pragma once
 // What a training run leaves in its folder besides checkpoints: the per-batch
 // CSV logs, their plots, and the per-epoch sample sheets.
-#include <fstream>
+#include <iosfwd>
 #include <string>
 
 #include "acgan_celeba/trainer.hpp"
+#include "common/csv_log.hpp"
 
 namespace acgan {
 
+// The files a run writes into its folder; a new run refuses a folder holding
+// any of them unless --overwrite.
+const std::vector<std::string>& run_file_patterns();
+
 class RunLog {
  public:
-  // Opens losses.csv and metrics.csv in `dir`; when resuming at `resume_step`
-  // keeps the rows up to that step and drops any written after it.
-  RunLog(const std::string& dir, std::int64_t resume_step);
+  // Reads back losses.csv and metrics.csv in `dir` when resuming at
+  // `resume_step` (see nn::apps::CsvLog; notes go to `notes`); writes nothing.
+  RunLog(const std::string& dir, std::int64_t resume_step, std::ostream& notes);
+  // Rewrites both files with the rows kept and opens them for appending.
+  void open();
   void append(std::int64_t step, int epoch, const StepMetrics& m);
   // Renders losses.svg and metrics.svg from the CSVs written so far.
   void plot() const;
 
  private:
   std::string dir_;
-  std::ofstream losses_, metrics_;
+  nn::apps::CsvLog losses_, metrics_;
 };
 
 // Real images (top row of each pair) above their reconstructions G(E(x)).

@@ -1,7 +1,10 @@
 #include "common/cli.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
+
+#include <CLI/CLI.hpp>
 
 #include "nn/error.hpp"
 
@@ -14,9 +17,10 @@ T parse_number(const std::string& option, const std::string& text) {
   T value{};
   in >> value;
   if (in.fail() || !in.eof() || text.empty())
-    throw Error("option " + option + ": '" + text + "' is not a valid number");
+    throw UsageError("option " + option + ": '" + text + "' is not a valid number");
   if constexpr (std::is_unsigned_v<T>)
-    if (text.find('-') != std::string::npos) throw Error("option " + option + ": '" + text + "' must not be negative");
+    if (text.find('-') != std::string::npos)
+      throw UsageError("option " + option + ": '" + text + "' must not be negative");
   return value;
 }
 
@@ -29,16 +33,36 @@ std::string shown(const T& value) {
 
 }  // namespace
 
+const char* project_version() { return LIBNN_PROJECT_VERSION; }
+
 CommandLine::CommandLine(std::string program, std::string summary)
-    : program_(std::move(program)), summary_(std::move(summary)) {}
+    : program_(std::move(program)), app_(std::make_unique<CLI::App>(std::move(summary), program_)) {
+  app_->set_version_flag("--version", std::string(project_version()));
+}
+
+CommandLine::~CommandLine() = default;
+
+void CommandLine::group(std::string title) { group_ = std::move(title); }
 
 void CommandLine::option(std::string name, std::string value_name, std::string help,
                          std::function<void(const std::string&)> apply) {
-  entries_.push_back({std::move(name), std::move(value_name), std::move(help), std::move(apply), nullptr});
+  Entry& entry = entries_.emplace_back();
+  entry.name = name;
+  entry.apply_value = std::move(apply);
+  // One value per occurrence, every occurrence kept.
+  entry.declared = app_->add_option(name, entry.values, help)
+                       ->type_name(value_name)
+                       ->expected(1)
+                       ->allow_extra_args(false)
+                       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+                       ->group(group_);
 }
 
 void CommandLine::flag(std::string name, std::string help, std::function<void()> apply) {
-  entries_.push_back({std::move(name), "", std::move(help), nullptr, std::move(apply)});
+  Entry& entry = entries_.emplace_back();
+  entry.name = name;
+  entry.apply_flag = std::move(apply);
+  entry.declared = app_->add_flag(name)->description(help)->group(group_);
 }
 
 void CommandLine::bind(const std::string& name, std::string& target, const std::string& help) {
@@ -70,39 +94,43 @@ void CommandLine::bind(const std::string& name, bool& target, const std::string&
   flag(name, help, [&target] { target = true; });
 }
 
-bool CommandLine::parse(int argc, const char* const* argv) const {
-  for (int i = 1; i < argc; ++i) {
+bool CommandLine::parse(int argc, const char* const* argv) {
+  // CLI11 reads "--name=" as "--name" waiting for the next argument; it means
+  // an empty value.
+  std::vector<std::string> args;
+  for (int i = argc - 1; i >= 1; --i) {
     const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::cout << help();
-      return false;
-    }
-    const Entry* entry = nullptr;
-    for (const Entry& e : entries_)
-      if (e.name == arg) entry = &e;
-    if (!entry) throw Error(program_ + ": unknown option '" + arg + "' (see --help)");
-    if (entry->apply_flag) {
-      entry->apply_flag();
-      continue;
-    }
-    if (i + 1 >= argc) throw Error(program_ + ": option " + arg + " needs a value " + entry->value_name);
-    entry->apply_value(argv[++i]);
+    const bool empty_value = arg.size() > 3 && arg.rfind("--", 0) == 0 && arg.back() == '=' &&
+                             arg.find('=') == arg.size() - 1;
+    if (empty_value) args.push_back("");
+    args.push_back(empty_value ? arg.substr(0, arg.size() - 1) : arg);
+  }
+  try {
+    app_->parse(args);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << help();
+    return false;
+  } catch (const CLI::CallForVersion&) {
+    std::cout << program_ << " " << project_version() << '\n';
+    return false;
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(program_ + ": " + e.what());
+  }
+  for (const Entry& entry : entries_) {
+    if (entry.declared->count() == 0) continue;
+    given_.push_back(entry.name);
+    if (entry.apply_flag) entry.apply_flag();
+    else
+      for (const std::string& value : entry.values) entry.apply_value(value);
   }
   return true;
 }
 
-std::string CommandLine::help() const {
-  std::ostringstream os;
-  os << "usage: " << program_ << " [options]\n" << summary_ << "\n\noptions:\n";
-  for (const Entry& e : entries_) {
-    std::string left = "  " + e.name + (e.value_name.empty() ? "" : " " + e.value_name);
-    if (left.size() < 26) left.resize(26, ' ');
-    else left += "\n" + std::string(26, ' ');
-    os << left << e.help << '\n';
-  }
-  os << "  --help                  this text\n";
-  return os.str();
+bool CommandLine::was_given(const std::string& name) const {
+  return std::find(given_.begin(), given_.end(), name) != given_.end();
 }
+
+std::string CommandLine::help() const { return app_->help(); }
 
 std::vector<std::string> split_list(const std::string& text, char separator) {
   std::vector<std::string> parts;

@@ -68,6 +68,7 @@ TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on
   REQUIRE(train_mode(tiny_run(root / "stopped", root / "cache", 2)) == 0);
   Config resumed = tiny_run(root / "stopped", root / "cache", 4);
   resumed.resume = (root / "stopped" / "checkpoint_step_2.safetensors").string();
+  resumed.given = {"--resume", "--steps"};
   REQUIRE(train_mode(resumed) == 0);
 
   const nn::SafetensorsFile a = nn::load_safetensors((root / "straight" / "checkpoint_step_4.safetensors").string());

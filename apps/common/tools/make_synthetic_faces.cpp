@@ -39,8 +39,10 @@ std::optional<Options> parse(int argc, char** argv) {
   cli.bind("--sheet-count", o.sheet_count, "faces on the sheet");
   cli.bind("--sheet-crop", o.sheet_crop, "show the 64x64 face crop the models see instead of the full image");
   if (!cli.parse(argc, argv)) return std::nullopt;
-  if (o.out.empty() && o.sheet.empty()) throw nn::Error("make_synthetic_faces: nothing to do: give --out and/or --sheet");
-  if (o.count < 1 || o.sheet_count < 1) throw nn::Error("make_synthetic_faces: --count and --sheet-count must be at least 1");
+  if (o.out.empty() && o.sheet.empty())
+    throw nn::apps::UsageError("make_synthetic_faces: nothing to do: give --out and/or --sheet");
+  if (o.count < 1 || o.sheet_count < 1)
+    throw nn::apps::UsageError("make_synthetic_faces: --count and --sheet-count must be at least 1");
   return o;
 }
 
@@ -76,8 +78,11 @@ int main(int argc, char** argv) {
     }
     if (!o->sheet.empty()) write_sheet(*o);
     return 0;
+  } catch (const nn::apps::UsageError& e) {
+    std::cerr << e.what() << "\n";
+    return nn::apps::kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
-    return 1;
+    return nn::apps::kExitRunFailed;
   }
 }

@@ -1,0 +1,24 @@
+#pragma once
+// Checks on what an app reads back from a checkpoint, each raising nn::Error
+// that names the file and the tensor or metadata entry at fault.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nn/safetensors.hpp"
+
+namespace nn::apps {
+
+// Refuses a tensor holding NaN or an infinity; only the tensors whose names
+// start with one of `prefixes` are checked, or all of them when it is empty.
+void require_finite_tensors(const SafetensorsFile& file, const std::string& path,
+                            const std::vector<std::string>& prefixes = {});
+
+// The metadata entry `key` as a decimal integer in [min, max].
+std::int64_t metadata_integer(const Metadata& metadata, const std::string& key, const std::string& path,
+                              std::int64_t min, std::int64_t max);
+
+// The metadata entry `key`, which must be present.
+const std::string& metadata_text(const Metadata& metadata, const std::string& key, const std::string& path);
+
+}  // namespace nn::apps
