@@ -108,7 +108,6 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   nn::apps::CommandLine cli("acgan_celeba",
                             "Trains the auto-encoder + auxiliary-classifier GAN on 64x64 faces, or uses a\n"
                             "checkpoint to generate faces for named attributes or reconstruct images.");
-  std::string attr;
   std::string images;
   cli.group("Run");
   cli.option("--preset", "NAME", "quick (default, minutes on a CPU), attributes (a minute on a GPU) or seed",
