@@ -141,6 +141,9 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--resume", c.resume,
            "checkpoint to continue its run from; only --epochs, --steps, --device, --tf32 and --keep-checkpoints "
            "may change, --out defaults to the checkpoint's folder");
+  cli.bind("--init-from", c.init_from,
+           "checkpoint whose E, G and D weights start a new run with this command line's settings (fresh "
+           "optimisers, step 0)");
   cli.bind("--keep-checkpoints", c.keep_checkpoints,
            "numbered checkpoints kept besides checkpoint_last.safetensors, the newest; 0 keeps all");
   cli.bind("--overwrite", c.overwrite, "let a new run replace the files of another run in --out");
@@ -190,6 +193,8 @@ void validate(const Config& c) {
       }
   }
   if (!c.reconstruct.empty() && c.images.empty()) fail("--reconstruct needs --images");
+  if (!c.resume.empty() && !c.init_from.empty())
+    fail("--resume continues a run and --init-from starts a new one; give one of them");
   // config.json holds the seed as a JSON integer, which is signed 64-bit.
   if (c.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
     fail("--seed must be at most " + std::to_string(std::numeric_limits<std::int64_t>::max()));
@@ -221,7 +226,8 @@ std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
       .add("dropout", Value::number(c.dropout))
       .add("tf32", Value::boolean(c.tf32))
       .add("keep_checkpoints", Value::integer(c.keep_checkpoints))
-      .add("resume", Value::string(c.resume));
+      .add("resume", Value::string(c.resume))
+      .add("init_from", Value::string(c.init_from));
   if (!changes.empty()) {
     std::vector<Value> items;
     for (const ConfigChange& change : changes) {
@@ -296,6 +302,8 @@ Config config_from_json(const std::string& text, const std::string& source) {
   read("dropout", [&](const nn::json::Value& x) { c.dropout = x.as_number(); });
   read("tf32", [&](const nn::json::Value& x) { c.tf32 = x.as_boolean(); });
   read("resume", [&](const nn::json::Value& x) { c.resume = x.as_string(); });
+  if (v.find("init_from"))  // absent in runs from before the option
+    read("init_from", [&](const nn::json::Value& x) { c.init_from = x.as_string(); });
   if (v.find("keep_checkpoints"))  // absent in runs from before the option
     read("keep_checkpoints", [&](const nn::json::Value& x) { c.keep_checkpoints = int_in_range(x); });
   try {

@@ -34,6 +34,7 @@ struct Config {
   bool tf32 = false;
   int keep_checkpoints = 3;      // numbered checkpoints kept besides checkpoint_last (0: all)
   std::string resume;            // a checkpoint to continue from
+  std::string init_from;         // a checkpoint whose E, G and D weights start a new run
   bool summary = false;          // print the model tables and exit
   std::string generate;          // a checkpoint: generate faces for --attr
   std::vector<std::string> attr_rows;  // one row per entry ("Male,Smiling")

@@ -154,6 +154,8 @@ int train_mode(const Config& command_line) {
     checkpoint = load_checked(command_line.resume, {});
     config = resumed_config(command_line, checkpoint->metadata, changes);
   }
+  std::optional<nn::SafetensorsFile> initial_weights;
+  if (!config.init_from.empty()) initial_weights = load_checked(config.init_from, {"E.", "G.", "D."});
   if (config.cache_dir.empty()) config.cache_dir = config.out + "/../cache";
   const bool continues_folder =
       checkpoint && same_folder(config.out, std::filesystem::path(config.resume).parent_path().string());
@@ -166,6 +168,11 @@ int train_mode(const Config& command_line) {
   const TrainingData data = load_training_data(config);
   nn::manual_seed(config.seed);
   Trainer trainer(config, device, data.labels);
+  if (initial_weights) {
+    load_models(*initial_weights,
+                {{"E", &trainer.encoder}, {"G", &trainer.generator}, {"D", &trainer.discriminator}}, device);
+    std::cout << "acgan_celeba: E, G and D start from the weights of " << config.init_from << "\n";
+  }
   nn::data::DataLoader loader(data.dataset, nn::data::DataLoaderOptions()
                                                 .batch_size(config.batch)
                                                 .drop_last(true)

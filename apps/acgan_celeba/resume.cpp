@@ -34,10 +34,11 @@ Config resumed_config(const Config& command_line, const nn::Metadata& metadata, 
                          std::find(kChangeableOptions.begin(), kChangeableOptions.end(), option) !=
                              kChangeableOptions.end();
     if (!allowed)
-      throw nn::apps::UsageError("acgan_celeba: " + option +
-                                 " cannot be given with --resume: a resumed run keeps the settings stored in its "
-                                 "checkpoint, and only --epochs, --steps, --device, --tf32 and --keep-checkpoints "
-                                 "may change; to train with other settings, start a new run with --out NEW");
+      throw nn::apps::UsageError(
+          "acgan_celeba: " + option +
+          " cannot be given with --resume: a resumed run keeps the settings stored in its checkpoint, and only "
+          "--epochs, --steps, --device, --tf32 and --keep-checkpoints may change; to train with other settings from "
+          "this run's weights, start a new run with --init-from " + path + " --out NEW");
   }
   const auto stored = metadata.find("config");
   if (stored == metadata.end())

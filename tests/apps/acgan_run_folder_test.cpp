@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -177,6 +178,37 @@ TEST_CASE("resume refuses a change that would mix two runs' settings, before wri
   CHECK(typo.status == 1);
   CHECK(read_bytes(run / "config.json") == config);
   CHECK(read_bytes(run / "losses.csv") == losses);
+}
+
+// The largest difference between the generator weights of two checkpoints.
+double generator_distance(const fs::path& a, const fs::path& b) {
+  const nn::SafetensorsFile fa = nn::load_safetensors(a.string()), fb = nn::load_safetensors(b.string());
+  double most = 0;
+  for (const auto& [name, tensor] : fa.tensors) {
+    if (name.rfind("G.", 0) != 0) continue;
+    const std::vector<double> x = tensor.to_vector<double>(), y = fb.tensors.at(name).to_vector<double>();
+    for (std::size_t i = 0; i < x.size(); ++i) most = std::max(most, std::abs(x[i] - y[i]));
+  }
+  return most;
+}
+
+TEST_CASE("--init-from starts a new run, with its own settings, from another run's weights", "[acgan][resume]") {
+  nn::testing::ScratchDir dir("acgan_init_from");
+  REQUIRE(run_app(dir, tiny(dir, "a") + " --steps 1").status == 0);
+  const fs::path a = dir.path / "a" / "checkpoint_last.safetensors";
+  // At a vanishing learning rate one step leaves the weights where they started.
+  const std::string still = " --steps 1 --lr 1e-12";
+  REQUIRE(run_app(dir, tiny(dir, "b") + still + " --init-from " + a.string()).status == 0);
+  REQUIRE(run_app(dir, tiny(dir, "c") + still).status == 0);
+  CHECK(generator_distance(a, dir.path / "b" / "checkpoint_last.safetensors") < 1e-6);
+  CHECK(generator_distance(a, dir.path / "c" / "checkpoint_last.safetensors") > 1e-4);
+  CHECK_THAT(read_bytes(dir.path / "b" / "config.json"), Catch::Matchers::Contains("\"init_from\": \"" + a.string()));
+  CHECK(csv_rows(dir.path / "b" / "losses.csv") == 1);
+
+  const AppResult both = run_app(dir, "--resume " + a.string() + " --init-from " + a.string() + " --epochs 3");
+  CHECK(both.status == 2);
+  const AppResult refused = run_app(dir, "--resume " + a.string() + " --epochs 3 --lr 0.1");
+  CHECK_THAT(refused.output, Catch::Matchers::Contains("--init-from " + a.string()));
 }
 
 TEST_CASE("resuming a finished run with nothing left to train is an error that says how to extend it",
