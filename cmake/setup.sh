@@ -65,7 +65,15 @@ case "$mode" in
     install_missing
     # Only the app and what it links: the tests and benchmarks wait for `test`.
     configure_and_build "$root/build" acgan_celeba
-    "$root/build/apps/acgan_celeba/acgan_celeba" --out "$root/out/acgan_celeba" "${@:2}"
+    # The app refuses a folder that holds another run; an earlier demo run is
+    # kept and a new one goes to the next free folder.
+    out="$root/out/acgan_celeba"
+    n=1
+    while [ -e "$out/config.json" ]; do
+      n=$((n + 1))
+      out="$root/out/acgan_celeba-$n"
+    done
+    "$root/build/apps/acgan_celeba/acgan_celeba" --out "$out" "${@:2}"
     ;;
   test)
     install_missing
