@@ -192,7 +192,7 @@ double generator_distance(const fs::path& a, const fs::path& b) {
   return most;
 }
 
-TEST_CASE("--init-from starts a new run, with its own settings, from another run's weights", "[acgan][resume]") {
+TEST_CASE("a new run given --init-from starts from another run's weights with its own settings", "[acgan][resume]") {
   nn::testing::ScratchDir dir("acgan_init_from");
   REQUIRE(run_app(dir, tiny(dir, "a") + " --steps 1").status == 0);
   const fs::path a = dir.path / "a" / "checkpoint_last.safetensors";
@@ -223,7 +223,7 @@ TEST_CASE("resuming a finished run with nothing left to train is an error that s
   }
 }
 
-TEST_CASE("a torn last line of the logs is dropped on resume; any other bad row names the file and line",
+TEST_CASE("a torn last line of the logs is dropped on resume, any other bad row names the file and line",
           "[acgan][resume]") {
   nn::testing::ScratchDir dir("acgan_resume_torn");
   REQUIRE(run_app(dir, tiny(dir) + " --steps 1").status == 0);
@@ -305,7 +305,7 @@ TEST_CASE("generating honours --device", "[acgan][checkpoint]") {
   CHECK(fs::exists(dir.path / "gen" / "generated.png") == nn::cuda_available());
 }
 
-TEST_CASE("usage errors exit 2; --version and --list-attributes answer and exit 0", "[acgan][cli]") {
+TEST_CASE("usage errors exit 2, and --version and --list-attributes answer and exit 0", "[acgan][cli]") {
   nn::testing::ScratchDir dir("acgan_usage");
   for (const std::string& args :
        {std::string("--batch many"), std::string("--no-such-flag"), std::string("--epochs"),

@@ -42,7 +42,7 @@ double bce_by_hand(const std::vector<float>& p, const std::vector<float>& t) {
 
 }  // namespace
 
-TEST_CASE("the generator sub-step leaves D bitwise unchanged; the autoencoder sub-step changes only E and G",
+TEST_CASE("the generator sub-step leaves D bitwise unchanged, the autoencoder sub-step changes only E and G",
           "[acgan]") {
   nn::manual_seed(11);
   Trainer t(tiny_config(), nn::Device::cpu(), random_labels(16));

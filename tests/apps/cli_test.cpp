@@ -58,7 +58,7 @@ TEST_CASE("cli: usage errors are UsageError and name the option", "[cli]") {
   CHECK_THROWS_WITH(parse({"--nope"}), Contains("--nope"));
 }
 
-TEST_CASE("cli: --help groups the options; --help and --version stop the program", "[cli]") {
+TEST_CASE("cli: --help groups the options, and --help and --version stop the program", "[cli]") {
   std::int64_t steps = 1;
   nn::apps::CommandLine cli("prog", "A test program.");
   cli.group("Training");

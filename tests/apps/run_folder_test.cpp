@@ -18,7 +18,7 @@ using Catch::Matchers::Contains;
 using nn::testing::read_bytes;
 using nn::testing::write_bytes;
 
-TEST_CASE("run_folder: one lock holder at a time, named to the next; released when the holder ends",
+TEST_CASE("run_folder: one lock holder at a time, named to the next, released when the holder ends",
           "[run_folder]") {
   nn::testing::ScratchDir dir("run_folder_lock");
   const std::string run = dir.file("run");

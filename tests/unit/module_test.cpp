@@ -126,7 +126,7 @@ TEST_CASE("a frozen module is bitwise unchanged and gets no gradients", "[module
   CHECK(d_layer.weight.requires_grad());
 }
 
-TEST_CASE("train/eval reaches children; dropout and noise only act in training", "[module]") {
+TEST_CASE("train/eval reaches children, and dropout and noise only act in training", "[module]") {
   Sequential m;
   m.emplace<Dropout>(0.5);
   m.emplace<GaussianNoise>(1.0);
