@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "nn/error.hpp"
+#include "nn/version.hpp"
 
 namespace nn::apps {
 namespace {
@@ -33,7 +34,7 @@ std::string shown(const T& value) {
 
 }  // namespace
 
-const char* project_version() { return LIBNN_PROJECT_VERSION; }
+const char* project_version() { return nn::version(); }
 
 CommandLine::CommandLine(std::string program, std::string summary)
     : program_(std::move(program)), app_(std::make_unique<CLI::App>(std::move(summary), program_)) {

@@ -28,7 +28,7 @@ class UsageError : public Error {
 
 inline constexpr int kExitRunFailed = 1, kExitUsage = 2;
 
-// The project's version, "MAJOR.MINOR.PATCH".
+// The project's version, "MAJOR.MINOR.PATCH" (nn::version()).
 const char* project_version();
 
 class CommandLine {
