@@ -11,7 +11,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <exception>
 #include <memory>
 #include <numbers>
 #include <random>
@@ -225,11 +224,5 @@ int main(int argc, char** argv) {
   cli.bind("--lr", o.lr, "Adam's peak learning rate");
   cli.bind("--label-smoothing", o.label_smoothing, "label smoothing of the training loss");
   cli.bind("--min-accuracy", o.min_accuracy, "exit 1 when the final test accuracy is below this");
-  try {
-    if (!cli.parse(argc, argv)) return 0;
-    return run(o);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "fashion_mnist_classifier: %s\n", e.what());
-    return 1;
-  }
+  return nn::apps::exit_status_of([&] { return cli.parse(argc, argv) ? run(o) : 0; });
 }

@@ -295,23 +295,19 @@ int train_mode(const Config& command_line) {
   return 0;
 }
 
-int run_program(int argc, const char* const* argv) try {
-  Config config;
-  if (!parse_config(argc, argv, config)) return 0;
-  switch (mode_of(config)) {
-    case Mode::list_attributes: return list_attributes_mode();
-    case Mode::summary: return summary_mode(config);
-    case Mode::generate: return generate_mode(config);
-    case Mode::reconstruct: return reconstruct_mode(config);
-    case Mode::train: return train_mode(config);
-  }
-  return 0;
-} catch (const nn::apps::UsageError& e) {
-  std::cerr << e.what() << "\n(see --help)\n";
-  return nn::apps::kExitUsage;
-} catch (const std::exception& e) {
-  std::cerr << e.what() << '\n';
-  return nn::apps::kExitRunFailed;
+int run_program(int argc, const char* const* argv) {
+  return nn::apps::exit_status_of([&] {
+    Config config;
+    if (!parse_config(argc, argv, config)) return 0;
+    switch (mode_of(config)) {
+      case Mode::list_attributes: return list_attributes_mode();
+      case Mode::summary: return summary_mode(config);
+      case Mode::generate: return generate_mode(config);
+      case Mode::reconstruct: return reconstruct_mode(config);
+      case Mode::train: return train_mode(config);
+    }
+    return 0;
+  });
 }
 
 }  // namespace acgan

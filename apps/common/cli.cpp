@@ -36,6 +36,18 @@ std::string shown(const T& value) {
 
 const char* project_version() { return nn::version(); }
 
+int exit_status_of(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const UsageError& e) {
+    std::cerr << e.what() << "\n(see --help)\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << '\n';
+    return kExitRunFailed;
+  }
+}
+
 CommandLine::CommandLine(std::string program, std::string summary)
     : program_(std::move(program)), app_(std::make_unique<CLI::App>(std::move(summary), program_)) {
   app_->set_version_flag("--version", std::string(project_version()));

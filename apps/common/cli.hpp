@@ -28,6 +28,11 @@ class UsageError : public Error {
 
 inline constexpr int kExitRunFailed = 1, kExitUsage = 2;
 
+// Runs a program's body and returns its exit status: what the body returns,
+// kExitUsage after printing a UsageError, kExitRunFailed after printing any
+// other exception.
+int exit_status_of(const std::function<int()>& body);
+
 // The project's version, "MAJOR.MINOR.PATCH" (nn::version()).
 const char* project_version();
 

@@ -64,7 +64,7 @@ void write_sheet(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
+  return nn::apps::exit_status_of([&] {
     const std::optional<Options> o = parse(argc, argv);
     if (!o) return 0;
     if (!o->out.empty()) {
@@ -78,11 +78,5 @@ int main(int argc, char** argv) {
     }
     if (!o->sheet.empty()) write_sheet(*o);
     return 0;
-  } catch (const nn::apps::UsageError& e) {
-    std::cerr << e.what() << "\n";
-    return nn::apps::kExitUsage;
-  } catch (const std::exception& e) {
-    std::cerr << e.what() << "\n";
-    return nn::apps::kExitRunFailed;
-  }
+  });
 }
