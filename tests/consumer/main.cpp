@@ -1,12 +1,13 @@
 // Checks the gradient of one linear unit through the installed libnn and that
 // its headers and library agree on the version, then batches a tiny dataset and draws
-// a synthetic face through the installed libnn::data; exits non-zero on any
-// mismatch.
+// a synthetic face through the installed libnn::data and measures a spread
+// through libnn::evaluation; exits non-zero on any mismatch.
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <nn/data.hpp>
+#include <nn/evaluation.hpp>
 #include <nn/nn.hpp>
 
 namespace {
@@ -63,10 +64,22 @@ bool data_ok() {
   return true;
 }
 
+bool evaluation_ok() {
+  // The corners (0, 0), (3, 0), (0, 4): sides 3, 4 and 5.
+  const nn::Tensor points = nn::from_vector<double>({0, 0, 3, 0, 0, 4}, {3, 2});
+  const double spread = nn::evaluation::mean_pairwise_distance(points);
+  if (std::abs(spread - 4.0) > 1e-6) {
+    std::fprintf(stderr, "consumer: mean pairwise distance %g, not 4\n", spread);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main() {
-  if (!gradient_ok() || !version_ok() || !data_ok()) return 1;
-  std::printf("consumer: libnn linked and differentiated correctly; libnn::data batched and drew a face\n");
+  if (!gradient_ok() || !version_ok() || !data_ok() || !evaluation_ok()) return 1;
+  std::printf("consumer: libnn linked and differentiated correctly; libnn::data batched and drew a face; "
+              "libnn::evaluation measured a spread\n");
   return 0;
 }

@@ -15,13 +15,16 @@ The layers, lowest first, and what a file in each may include:
             autograd, ops seam, nn, io),
             libnn/include/nn
   data      libnn/data, nn/data/*.hpp         anything below
+  evaluation
+            libnn/evaluation,                 anything below (data and core)
+            nn/evaluation/*.hpp
   apps      apps/                             anything below
 
 The installed headers (libnn/include) include only installed headers. tests/, bench/ and
 examples/ are not layered. An #include resolves like the compilers do: the including
 file's folder first, then the include roots; one that names no file of the repository is
 a system or third-party header and is not checked, except a spelling nn/data/... (data
-layer wherever it lives) or nn/... (core).
+layer wherever it lives), nn/evaluation/... (evaluation layer) or nn/... (core).
 """
 import re
 import sys
@@ -39,7 +42,7 @@ BACKENDS = {"cpu", "cuda", "geometry", "memory"}
 # module, optimiser or I/O above them.
 VOCABULARY = {"nn/tensor.hpp", "nn/dtype.hpp", "nn/device.hpp", "nn/error.hpp", "nn/random.hpp", "nn/loss.hpp",
               "nn/cuda.hpp"}
-RANK = {"kernels": 0, "backend": 1, "core": 2, "data": 3, "apps": 4}
+RANK = {"kernels": 0, "backend": 1, "core": 2, "data": 3, "evaluation": 4, "apps": 5}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
 
@@ -52,6 +55,8 @@ def layer_of(path):
         return "apps", None
     if path.startswith("libnn/data/") or path.startswith("libnn/include/nn/data/"):
         return "data", None
+    if path.startswith("libnn/evaluation/") or path.startswith("libnn/include/nn/evaluation/"):
+        return "evaluation", None
     if path.startswith("libnn/src/") and len(parts) > 3 and parts[2] in BACKENDS:
         return "backend", parts[2]
     if parts[0] == "libnn":
@@ -80,6 +85,8 @@ def resolve(root, roots, includer, spelled, quoted):
 def target_layer(resolved, spelled):
     if spelled.startswith("nn/data/"):
         return "data", None
+    if spelled.startswith("nn/evaluation/"):
+        return "evaluation", None
     if resolved is None:
         return ("core", None) if spelled.startswith("nn/") else (None, None)
     layer, unit = layer_of(resolved)
@@ -149,7 +156,10 @@ def self_test():
         "libnn/src/cuda/fill.cpp": '#include "cuda/backend.hpp"\n',
         "libnn/src/cuda/backend.hpp": "",
         "libnn/src/tensor.cpp": '#include "cpu/fill.hpp"\n#include "ops/checks.hpp"\n',
-        "apps/app/main.cpp": '#include "nn/ops.hpp"\n#include "nn/data/loader.hpp"\n',
+        "libnn/evaluation/src/metric.cpp": '#include "nn/evaluation/metric.hpp"\n#include "nn/data/loader.hpp"\n'
+        '#include "nn/ops.hpp"\n',
+        "libnn/evaluation/include/nn/evaluation/metric.hpp": '#include "nn/tensor.hpp"\n',
+        "apps/app/main.cpp": '#include "nn/ops.hpp"\n#include "nn/data/loader.hpp"\n#include "nn/evaluation/metric.hpp"\n',
     }
     bad = {
         "kernels/bad.cu": ('#include "cuda/backend.hpp"\n', "kernels/bad.cu:1:"),
@@ -159,6 +169,10 @@ def self_test():
         "libnn/src/bad_data.cpp": ('#include "nn/data/loader.hpp"\n', "libnn/src/bad_data.cpp:1:"),
         "libnn/src/bad_app.cpp": ('#include "app/main.cpp"\n', "libnn/src/bad_app.cpp:1:"),
         "libnn/include/nn/bad.hpp": ('#include "ops/checks.hpp"\n', "libnn/include/nn/bad.hpp:1:"),
+        "libnn/data/src/bad_evaluation.cpp": ('#include "nn/evaluation/metric.hpp"\n',
+                                              "libnn/data/src/bad_evaluation.cpp:1:"),
+        "libnn/src/bad_evaluation.cpp": ('#include "nn/evaluation/metric.hpp"\n', "libnn/src/bad_evaluation.cpp:1:"),
+        "libnn/evaluation/src/bad_app.cpp": ('#include "app/main.cpp"\n', "libnn/evaluation/src/bad_app.cpp:1:"),
     }
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
