@@ -159,7 +159,8 @@ def self_test():
         "libnn/evaluation/src/metric.cpp": '#include "nn/evaluation/metric.hpp"\n#include "nn/data/loader.hpp"\n'
         '#include "nn/ops.hpp"\n',
         "libnn/evaluation/include/nn/evaluation/metric.hpp": '#include "nn/tensor.hpp"\n',
-        "apps/app/main.cpp": '#include "nn/ops.hpp"\n#include "nn/data/loader.hpp"\n#include "nn/evaluation/metric.hpp"\n',
+        "apps/app/main.cpp": '#include "nn/ops.hpp"\n#include "nn/data/loader.hpp"\n'
+        '#include "nn/evaluation/metric.hpp"\n',
     }
     bad = {
         "kernels/bad.cu": ('#include "cuda/backend.hpp"\n', "kernels/bad.cu:1:"),
