@@ -55,8 +55,11 @@ void apply_preset(const std::string& name, Config& c) {
 const std::vector<std::string> kGenerateOptions = {"--generate", "--attr", "--samples", "--seed",
                                                    "--z",        "--out",  "--device",  "--tf32"};
 const std::vector<std::string> kReconstructOptions = {"--reconstruct", "--images", "--out", "--device", "--tf32"};
+const std::vector<std::string> kEvaluateOptions = {"--evaluate", "--out",        "--device", "--tf32",
+                                                   "--cache",    "--eval-faces", "--eval-control"};
 const std::vector<std::string> kSummaryOptions = {"--summary", "--input-noise", "--dropout"};
-const std::vector<std::string> kModeSwitches = {"--summary", "--generate", "--reconstruct", "--list-attributes"};
+const std::vector<std::string> kModeSwitches = {"--summary", "--generate", "--reconstruct", "--evaluate",
+                                                "--list-attributes"};
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
@@ -69,6 +72,7 @@ Mode mode_of(const Config& c) {
   if (c.summary) return Mode::summary;
   if (!c.generate.empty()) return Mode::generate;
   if (!c.reconstruct.empty()) return Mode::reconstruct;
+  if (!c.evaluate.empty()) return Mode::evaluate;
   return Mode::train;
 }
 
@@ -89,6 +93,7 @@ void check_mode_options(const Config& c) {
       case Mode::summary: applies = contains(kSummaryOptions, option), mode_name = "--summary"; break;
       case Mode::generate: applies = contains(kGenerateOptions, option), mode_name = "--generate"; break;
       case Mode::reconstruct: applies = contains(kReconstructOptions, option), mode_name = "--reconstruct"; break;
+      case Mode::evaluate: applies = contains(kEvaluateOptions, option), mode_name = "--evaluate"; break;
       case Mode::train:
         applies = !contains({"--attr", "--samples", "--images"}, option), mode_name = "training";
         break;
@@ -137,6 +142,11 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--input-noise", c.input_noise, "GaussianNoise stddev on D's input, 0 for none");
   cli.bind("--dropout", c.dropout, "Dropout rate after D's hidden activations, 0 for none");
   cli.bind("--tf32", c.tf32, "allow TF32 tensor-core math on CUDA");
+  cli.group("Evaluation");
+  cli.bind("--eval-every", c.eval_every,
+           "score the generator with the attribute judge after every N epochs into eval.csv, 0 for never");
+  cli.bind("--eval-faces", c.eval_faces, "generated faces for the Frechet distance");
+  cli.bind("--eval-control", c.eval_control, "faces per side and attribute for attribute control");
   cli.group("Run folder and checkpoints");
   cli.bind("--resume", c.resume,
            "checkpoint to continue its run from; only --epochs, --steps, --device, --tf32 and --keep-checkpoints "
@@ -155,6 +165,9 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--samples", c.samples, "faces per generated row");
   cli.bind("--reconstruct", c.reconstruct, "checkpoint to reconstruct --images with");
   cli.bind("--images", images, "comma-separated image files to reconstruct");
+  cli.bind("--evaluate", c.evaluate,
+           "checkpoint to score with the attribute judge of its data set; prints a table and writes eval.json "
+           "into --out (default: the checkpoint's folder)");
   cli.bind("--list-attributes", c.list_attributes, "print the 40 attribute names --attr takes, then exit");
   if (!cli.parse(argc, argv)) return false;
   c.given = cli.given();
@@ -182,6 +195,9 @@ void validate(const Config& c) {
   if (c.synthetic_count < 20) fail("--synthetic-count must be at least 20");
   if (c.samples < 1) fail("--samples must be at least 1");
   if (c.keep_checkpoints < 0) fail("--keep-checkpoints must not be negative");
+  if (c.eval_every < 0) fail("--eval-every must not be negative");
+  if (c.eval_faces < 4) fail("--eval-faces must be at least 4");
+  if (c.eval_control < 1) fail("--eval-control must be at least 1");
   if (!c.generate.empty() && c.attr_rows.empty()) fail("--generate needs at least one --attr");
   for (const std::string& row : c.attr_rows) {
     const std::vector<std::string> names = nn::apps::split_list(row);
@@ -226,6 +242,9 @@ std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
       .add("dropout", Value::number(c.dropout))
       .add("tf32", Value::boolean(c.tf32))
       .add("keep_checkpoints", Value::integer(c.keep_checkpoints))
+      .add("eval_every", Value::integer(c.eval_every))
+      .add("eval_faces", Value::integer(c.eval_faces))
+      .add("eval_control", Value::integer(c.eval_control))
       .add("resume", Value::string(c.resume))
       .add("init_from", Value::string(c.init_from));
   if (!changes.empty()) {
@@ -306,6 +325,10 @@ Config config_from_json(const std::string& text, const std::string& source) {
     read("init_from", [&](const nn::json::Value& x) { c.init_from = x.as_string(); });
   if (v.find("keep_checkpoints"))  // absent in runs from before the option
     read("keep_checkpoints", [&](const nn::json::Value& x) { c.keep_checkpoints = int_in_range(x); });
+  // Absent in runs from before per-epoch evaluation.
+  if (v.find("eval_every")) read("eval_every", [&](const nn::json::Value& x) { c.eval_every = int_in_range(x); });
+  if (v.find("eval_faces")) read("eval_faces", [&](const nn::json::Value& x) { c.eval_faces = x.as_integer(); });
+  if (v.find("eval_control")) read("eval_control", [&](const nn::json::Value& x) { c.eval_control = x.as_integer(); });
   try {
     validate(c);
   } catch (const nn::Error& e) {

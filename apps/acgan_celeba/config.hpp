@@ -41,13 +41,17 @@ struct Config {
   int samples = 8;               // faces per generated row
   std::string reconstruct;       // a checkpoint: reconstruct --images
   std::vector<std::string> images;
+  std::string evaluate;          // a checkpoint: score it with the attribute judge
+  int eval_every = 1;            // evaluate after every this many epochs of training (0: never)
+  std::int64_t eval_faces = 2000;   // generated faces for the Frechet distance
+  std::int64_t eval_control = 100;  // faces per side and attribute for attribute control
   std::string cache_dir;         // where caches and synthetic data go (default: <out>/../cache)
   bool overwrite = false;        // a new run may replace another run's files in --out
   bool list_attributes = false;  // print the attribute names and exit
   std::vector<std::string> given;  // the options given on the command line ("--epochs", ...)
 };
 
-enum class Mode { train, summary, generate, reconstruct, list_attributes };
+enum class Mode { train, summary, generate, reconstruct, evaluate, list_attributes };
 Mode mode_of(const Config& config);
 bool was_given(const Config& config, const std::string& option);
 

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "acgan_celeba/data.hpp"
+#include "acgan_celeba/evaluation.hpp"
 #include "acgan_celeba/resume.hpp"
 #include "acgan_celeba/run_folder.hpp"
 #include "acgan_celeba/trainer.hpp"
@@ -23,9 +24,6 @@
 namespace acgan {
 namespace {
 
-// Attributes flipped one per column in the per-epoch generation sheet.
-const std::vector<std::string> kSheetFlips = {"Male",      "Smiling",    "Eyeglasses",  "Blond_Hair",
-                                              "Black_Hair", "Bald",      "Wearing_Hat", "Mouth_Slightly_Open"};
 constexpr std::int64_t kSheetRows = 6, kReconstructionImages = 16;
 
 nn::Device pick_device(const std::string& name) {
@@ -133,6 +131,37 @@ int reconstruct_mode(const Config& config) {
   return 0;
 }
 
+int evaluate_mode(const Config& command_line) {
+  const nn::SafetensorsFile file = load_checked(command_line.evaluate, {"E.", "G."});
+  const auto stored = file.metadata.find("config");
+  if (stored == file.metadata.end())
+    throw nn::Error("acgan_celeba: " + command_line.evaluate + ": no 'config' metadata; is it a checkpoint of acgan_celeba?");
+  // The run's data and sampling settings; where to write and how much to
+  // generate come from this command line.
+  Config config = config_from_json(stored->second, "checkpoint '" + command_line.evaluate + "' metadata 'config'");
+  const std::string folder = std::filesystem::path(command_line.evaluate).parent_path().string();
+  const std::string run_folder = folder.empty() ? "." : folder;
+  config.out = was_given(command_line, "--out") ? command_line.out : run_folder;
+  config.cache_dir = command_line.cache_dir.empty() ? run_folder + "/../cache" : command_line.cache_dir;
+  config.eval_faces = command_line.eval_faces;
+  config.eval_control = command_line.eval_control;
+  const nn::Device device = pick_device(command_line.device);
+  nn::set_tf32(command_line.tf32);
+  Encoder encoder;
+  Generator generator;
+  load_models(file, {{"E", &encoder}, {"G", &generator}}, device);
+  const TrainingData data = load_training_data(config);
+  const nn::apps::FaceJudge judge = prepare_judge(config, device, std::cout);
+  const Evaluation evaluation = evaluate(judge, encoder, generator, config, data.labels);
+  std::cout << "acgan_celeba: " << command_line.evaluate << " seen by the attribute judge:\n"
+            << evaluation_table(judge, evaluation);
+  std::filesystem::create_directories(config.out);
+  const std::string path = config.out + "/eval.json";
+  nn::apps::write_file_atomically(path, evaluation_json(judge, evaluation, command_line.evaluate));
+  std::cout << "acgan_celeba: wrote " << path << "\n";
+  return 0;
+}
+
 int summary_mode(const Config& config) {
   Encoder encoder;
   Discriminator discriminator(TrunkOptions{config.input_noise, config.dropout});
@@ -207,6 +236,9 @@ int train_mode(const Config& command_line) {
       history = changes_from_json(nn::apps::read_file(config_path), config_path);
   }
   RunLog log(config.out, at.step, std::cout);
+  EvaluationLog eval_log(config.out, at.step, std::cout);
+  std::optional<nn::apps::FaceJudge> judge;
+  if (config.eval_every > 0) judge = prepare_judge(config, device, std::cout);
 
   // The folder is this run's from here on.
   const nn::apps::RunFolderLock lock(config.out, "acgan_celeba");
@@ -222,6 +254,7 @@ int train_mode(const Config& command_line) {
   history.insert(history.end(), changes.begin(), changes.end());
   nn::apps::write_file_atomically(config.out + "/config.json", to_json(config, history));
   log.open();
+  eval_log.open();
   if (checkpoint) std::cout << "acgan_celeba: resumed from " << config.resume << " at step " << at.step << "\n";
   std::int64_t step = at.step, skip_batches = at.batch_in_epoch;
   const int start_epoch = at.epoch;
@@ -241,16 +274,23 @@ int train_mode(const Config& command_line) {
       nn::apps::remove_all_but_newest(config.out, {"checkpoint_epoch_*.safetensors", "checkpoint_step_*.safetensors"},
                                       static_cast<std::size_t>(config.keep_checkpoints));
   };
-  const auto sheets = [&](int epoch) {
+  const auto sheets = [&](int epoch, bool last) {
     char suffix[32];
     std::snprintf(suffix, sizeof suffix, "epoch_%03d.png", epoch + 1);
     write_reconstruction_sheet(config.out + "/reconstructions_" + suffix, trainer.encoder, trainer.generator,
                                sheet_images.front());
-    write_attribute_sheet(config.out + "/generated_" + suffix, trainer.generator, sheet_bases, sheet_z, kSheetFlips);
+    write_attribute_sheet(config.out + "/generated_" + suffix, trainer.generator, sheet_bases, sheet_z, sheet_attributes());
     const nn::Tensor& faces = sheet_images.front();
     write_edit_sheet(config.out + "/edited_" + suffix, trainer.encoder, trainer.generator,
-                     faces.slice_batch(0, std::min<std::int64_t>(kSheetRows, faces.size(0))), kSheetFlips);
+                     faces.slice_batch(0, std::min<std::int64_t>(kSheetRows, faces.size(0))), sheet_attributes());
     log.plot();
+    if (judge && ((epoch + 1) % config.eval_every == 0 || last)) {
+      const Evaluation evaluation = evaluate(*judge, trainer.encoder, trainer.generator, config, data.labels);
+      eval_log.append(step, epoch + 1, evaluation);
+      eval_log.plot();
+      std::cout << "acgan_celeba: epoch " << epoch + 1 << " seen by the attribute judge:\n"
+                << evaluation_table(*judge, evaluation);
+    }
   };
 
   const auto start = std::chrono::steady_clock::now();
@@ -284,7 +324,7 @@ int train_mode(const Config& command_line) {
       std::snprintf(name, sizeof name, "checkpoint_epoch_%03d.safetensors", epoch + 1);
       save(epoch_done ? epoch + 1 : epoch, epoch_done ? 0 : batch_in_epoch,
            epoch_done ? name : "checkpoint_step_" + std::to_string(step) + ".safetensors");
-      sheets(epoch);
+      sheets(epoch, stop || epoch + 1 == config.epochs);
       if (stop) break;
     }
   } catch (const nn::Error& e) {
@@ -304,6 +344,7 @@ int run_program(int argc, const char* const* argv) {
       case Mode::summary: return summary_mode(config);
       case Mode::generate: return generate_mode(config);
       case Mode::reconstruct: return reconstruct_mode(config);
+      case Mode::evaluate: return evaluate_mode(config);
       case Mode::train: return train_mode(config);
     }
     return 0;

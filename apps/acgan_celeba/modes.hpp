@@ -5,7 +5,7 @@
 
 namespace acgan {
 
-// Trains into config.out: config.json, losses.csv, metrics.csv,
+// Trains into config.out: config.json, losses.csv, metrics.csv, eval.csv,
 // their plots, per-epoch sample sheets and checkpoints; --resume continues a
 // run exactly where its checkpoint stopped.
 int train_mode(const Config& config);
@@ -15,6 +15,9 @@ int summary_mode(const Config& config);
 int generate_mode(const Config& config);
 // Writes <out>/reconstructed.png: the --images above their reconstructions.
 int reconstruct_mode(const Config& config);
+// Scores a checkpoint with the attribute judge of its run's data set: prints
+// a table and writes <out>/eval.json (--out defaults to the checkpoint's folder).
+int evaluate_mode(const Config& config);
 // Prints the 40 attribute names, one a line.
 int list_attributes_mode();
 // The program: parses argv and runs its mode. Returns 0, or prints the error

@@ -18,7 +18,8 @@ const std::vector<std::string>& run_file_patterns() {
       "config.json",           "losses.csv",          "metrics.csv",
       "losses.svg",            "metrics.svg",         "checkpoint_*.safetensors",
       "generator.safetensors", "reconstructions_epoch_*.png", "generated_epoch_*.png",
-      "edited_epoch_*.png"};
+      "edited_epoch_*.png",    "eval.csv",            "eval.svg",
+      "frechet.svg",           "eval.json"};
   return patterns;
 }
 

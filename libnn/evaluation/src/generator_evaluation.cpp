@@ -23,13 +23,9 @@ double normal_draw(RandomStream& stream) {
   return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
 }
 
-// Rows [begin, end) of a [N, ...] tensor built from row-major host values.
+// A [rows, columns] tensor on `device` from row-major host values.
 Tensor rows_tensor(const std::vector<float>& values, std::int64_t rows, std::int64_t columns, Device device) {
   return from_vector(values, {rows, columns}).to(device);
-}
-
-Tensor cpu_matrix(const std::vector<float>& values, std::int64_t columns) {
-  return from_vector(values, {static_cast<std::int64_t>(values.size()) / columns, columns});
 }
 
 AttributeControl pick(const AttributeControl& all, const std::vector<int>& attributes) {
