@@ -62,7 +62,7 @@ TEST_CASE("attribute_control: a generator that ignores y scores exactly 0.5", "[
   CHECK(attribute_control(from_z_only, undecided, y, z, {1}).accuracy == std::vector<double>{0.5});
 }
 
-TEST_CASE("attribute_control: a generator that draws y, read back, scores 1; inverting one attribute scores 0",
+TEST_CASE("attribute_control: a generator that draws y, read back, scores 1, and inverting one attribute scores 0",
           "[attribute_control]") {
   const nn::Tensor y = random_matrix(kN, kA, 3, nn::Dtype::f32, true);
   const nn::Tensor z = random_matrix(kN, kZ, 4, nn::Dtype::f32, false);
