@@ -61,7 +61,7 @@ inline constexpr std::int64_t kJudgeableMinimumFaces = 20;
 inline constexpr double kJudgeableBalancedAccuracy = 0.9;
 
 struct JudgeTraining {
-  int epochs = 6;
+  int epochs = 4;
   std::int64_t batch = 64;
   double lr = 1e-3;
   std::uint64_t seed = 1;
