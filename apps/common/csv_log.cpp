@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <ostream>
 #include <sstream>
 
@@ -95,6 +96,7 @@ void CsvLog::append(const std::vector<double>& values) {
     throw Error(path_ + ": a row of " + std::to_string(values.size()) + " values for " +
                 std::to_string(columns_.size()) + " columns");
   std::ostringstream row;
+  row.precision(std::numeric_limits<double>::max_digits10);  // values read back exactly
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i > 0) row << ',';
     const double v = values[i];

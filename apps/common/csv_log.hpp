@@ -21,7 +21,8 @@ class CsvLog {
   // Replaces the file by the header and the rows kept, atomically, and opens
   // it for appending.
   void open();
-  // One row, as many values as columns; integral values are written exactly.
+  // One row, as many values as columns, each written so that it reads back
+  // exactly (integral values as integers).
   void append(const std::vector<double>& values);
   // The rows read back and kept, as written.
   const std::vector<std::string>& kept_rows() const { return kept_; }

@@ -9,6 +9,8 @@
 #include "acgan_celeba/modes.hpp"
 #include <nn/nn.hpp>
 
+#include "common/plot.hpp"
+#include "nn/data/synthetic_faces.hpp"
 #include "support/file_bytes.hpp"
 
 using namespace acgan;
@@ -31,6 +33,7 @@ Config tiny_run(const fs::path& out, const fs::path& cache, std::int64_t steps) 
   c.batch = 4;
   c.epochs = 1;
   c.steps = steps;
+  c.eval_every = 0;  // the judge's cost is tested on its own below
   return c;
 }
 
@@ -79,6 +82,41 @@ TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on
     CHECK(t.to_vector<double>() == b.tensors.at(name).to_vector<double>());
   }
   CHECK(nn::testing::read_bytes(root / "straight" / "losses.csv") == nn::testing::read_bytes(root / "stopped" / "losses.csv"));
+}
+
+TEST_CASE("training evaluates each epoch into eval.csv; --evaluate gives the same figures, every time",
+          "[acgan][evaluation]") {
+  const fs::path root = scratch("evaluation");
+  nn::data::ensure_synthetic_celeba((root / "faces").string(), 300, 5);
+  Config c = tiny_run(root / "run", root / "cache", 0);
+  c.data = (root / "faces").string();
+  c.batch = 16;
+  c.epochs = 2;
+  c.eval_every = 1;
+  c.eval_faces = 40;
+  c.eval_control = 8;
+  REQUIRE(train_mode(c) == 0);
+  for (const char* file : {"eval.csv", "eval.svg", "frechet.svg"}) CHECK(fs::exists(root / "run" / file));
+  const nn::apps::CsvTable table = nn::apps::CsvTable::read((root / "run" / "eval.csv").string());
+  REQUIRE(table.rows() == 2);
+  for (const std::string& column : table.columns())
+    for (double v : table.numbers(column)) CHECK(std::isfinite(v));
+
+  Config evaluate;
+  evaluate.evaluate = (root / "run" / "checkpoint_last.safetensors").string();
+  evaluate.cache_dir = c.cache_dir;
+  evaluate.eval_faces = 40;
+  evaluate.eval_control = 8;
+  REQUIRE(evaluate_mode(evaluate) == 0);
+  const std::string first = nn::testing::read_bytes(root / "run" / "eval.json");
+  REQUIRE(evaluate_mode(evaluate) == 0);
+  CHECK(nn::testing::read_bytes(root / "run" / "eval.json") == first);
+  const nn::json::Value scores = nn::json::parse(first);
+  const auto figure = [&](const char* part, const char* key) { return scores.find(part)->find(key)->as_number(); };
+  CHECK(figure("generator", "frechet") == table.numbers("frechet").back());
+  CHECK(figure("generator", "diversity_ratio") == table.numbers("diversity_ratio").back());
+  CHECK(figure("autoencoder", "reconstruction_mae") == table.numbers("reconstruction_mae").back());
+  CHECK(scores.find("generator")->find("control")->find("macro_mean")->as_number() == table.numbers("control").back());
 }
 
 TEST_CASE("bad options and a missing data folder fail with one clear line", "[acgan][errors]") {
