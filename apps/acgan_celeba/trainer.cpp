@@ -144,7 +144,7 @@ double sample_f1(const nn::Tensor& predicted, const nn::Tensor& target) {
       fp += pred && !truth;
       fn += !pred && truth;
     }
-    total += tp + fp + fn == 0 ? 1.0 : 2.0 * tp / (2.0 * tp + fp + fn);
+    if (tp > 0) total += 2.0 * tp / (2.0 * tp + fp + fn);  // sklearn counts an all-empty sample as 0
   }
   return total / static_cast<double>(n);
 }

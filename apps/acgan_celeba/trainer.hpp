@@ -53,7 +53,8 @@ class Trainer {
 };
 
 // Sample-averaged F1 of thresholded predictions (> 0.5) against 0/1 targets;
-// a sample with neither predicted nor true positives scores 1.
+// a sample with neither predicted nor true positives scores 0, as in
+// sklearn's f1_score(average='samples').
 double sample_f1(const nn::Tensor& predicted, const nn::Tensor& target);
 // Fraction of real (> 0.5) and fake (<= 0.5) w outputs judged correctly.
 double w_accuracy(const nn::Tensor& w_real, const nn::Tensor& w_fake);

@@ -138,8 +138,16 @@ TEST_CASE("label smoothing and attribute targets reach the losses as specified",
 TEST_CASE("F1 and accuracy metrics follow their definitions", "[acgan]") {
   const nn::Tensor pred = nn::from_vector<float>({0.9f, 0.8f, 0.1f, 0.2f, 0.1f, 0.1f}, {2, 3});
   const nn::Tensor truth = nn::from_vector<float>({1, 0, 1, 0, 0, 0}, {2, 3});
-  // sample 1: tp 1, fp 1, fn 1 -> 0.5; sample 2: nothing predicted or true -> 1
-  CHECK(sample_f1(pred, truth) == Approx(0.75));
+  // sample 1: tp 1, fp 1, fn 1 -> 0.5; sample 2: nothing predicted or true -> 0,
+  // as sklearn's f1_score(average='samples') counts it
+  CHECK(sample_f1(pred, truth) == Approx(0.25));
+  // tp 2, fp 0, fn 1 -> 0.8; tp 0, fp 1, fn 0 -> 0; tp 1, fp 0, fn 0 -> 1; a
+  // prediction of exactly 0.5 is not positive
+  const nn::Tensor pred3 = nn::from_vector<float>({0.9f, 0.6f, 0.5f, 0.7f, 0.0f, 0.0f, 0.0f, 0.0f, 0.51f}, {3, 3});
+  const nn::Tensor truth3 = nn::from_vector<float>({1, 1, 1, 0, 0, 0, 0, 0, 1}, {3, 3});
+  CHECK(sample_f1(pred3, truth3) == Approx((0.8 + 0.0 + 1.0) / 3));
+  // every sample empty in both: 0
+  CHECK(sample_f1(nn::zeros({2, 3}), nn::zeros({2, 3})) == 0.0);
   CHECK(w_accuracy(nn::from_vector<float>({0.7f, 0.4f}, {2, 1}), nn::from_vector<float>({0.2f, 0.6f}, {2, 1})) ==
         Approx(0.5));
 }
