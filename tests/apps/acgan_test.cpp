@@ -290,7 +290,7 @@ TEST_CASE("G's sub-step logs how many of G's images D judges fake", "[acgan][see
   }
 }
 
-TEST_CASE("--adam keras gives all three optimisers Keras' epsilon and its place in the update", "[acgan][seed]") {
+TEST_CASE("adam keras gives all three optimisers Keras' epsilon and its place in the update", "[acgan][seed]") {
   Config c = tiny_config();
   c.adam = "keras";
   nn::manual_seed(25);
