@@ -38,12 +38,20 @@ void apply_preset(const std::string& name, Config& c) {
     c.synthetic_count = 3000;
   } else if (name == "seed") {
     // The original training script's settings: batch 256, lr 5e-5, 25 epochs
-    // on about a third of CelebA.
+    // on about a third of CelebA, and its training choices: D on one mixed
+    // batch, fakes' attributes from ten drawn indices, z ~ N(0, 1), G reusing
+    // D's fakes' inputs, Keras' Adam, the crop halved by decimation.
     c.batch = 256;
     c.lr = 5e-5;
     c.epochs = 25;
     c.fraction = 1.0 / 3.0;
     c.synthetic_count = 20000;
+    c.d_batch = "mixed";
+    c.fake_labels = "ten-indices";
+    c.z_dist = "normal";
+    c.g_fakes = "reuse";
+    c.adam = "keras";
+    c.halving = "decimate";
   } else {
     throw nn::apps::UsageError("acgan_celeba: unknown preset '" + name + "' (quick, attributes or seed)");
   }
@@ -115,7 +123,8 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
                             "checkpoint to generate faces for named attributes or reconstruct images.");
   std::string images;
   cli.group("Run");
-  cli.option("--preset", "NAME", "quick (default, minutes on a CPU), attributes (a minute on a GPU) or seed",
+  cli.option("--preset", "NAME",
+             "quick (default, minutes on a CPU), attributes (a minute on a GPU) or seed (the original Keras script)",
              [](const std::string&) {});
   cli.bind("--data", c.data, "CelebA folder (img_align_celeba/, list_attr_celeba.txt, ...); default: synthetic faces");
   cli.bind("--synthetic-count", c.synthetic_count, "faces in the synthetic default data set");
@@ -137,8 +146,15 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--beta2", c.beta2, "Adam beta2");
   cli.bind("--real-target", c.real_target, "D's w target on real images (one-sided label smoothing)");
   cli.bind("--g-target", c.g_target, "G's w target through the frozen D");
-  cli.bind("--fake-labels", c.fake_labels, "attributes of fakes: 'train' (drawn from the labels) or 'random'");
+  cli.bind("--fake-labels", c.fake_labels,
+           "attributes of fakes: 'train' (drawn from the labels), 'random' (each on with probability 1/2) or "
+           "'ten-indices' (10 indices drawn from 0..39, repeats allowed, set to 1)");
   cli.bind("--z", c.z_dist, "latent distribution: 'uniform' U[0,1] or 'normal' N(0,1)");
+  cli.bind("--d-batch", c.d_batch,
+           "D's sub-step: 'separate' (the real and the fake batch, losses summed) or 'mixed' (N rows drawn from the "
+           "2N, one mean loss)");
+  cli.bind("--g-fakes", c.g_fakes, "G's sub-step: 'fresh' (new y' and z) or 'reuse' (the y' and z of D's fakes)");
+  cli.bind("--adam", c.adam, "Adam's epsilon: 'pytorch' (1e-8) or 'keras' (1e-7, in Keras' form of the update)");
   cli.bind("--input-noise", c.input_noise, "GaussianNoise stddev on D's input, 0 for none");
   cli.bind("--dropout", c.dropout, "Dropout rate after D's hidden activations, 0 for none");
   cli.bind("--tf32", c.tf32, "allow TF32 tensor-core math on CUDA");
@@ -187,7 +203,11 @@ void validate(const Config& c) {
   if (!(c.real_target > 0 && c.real_target <= 1) || !(c.g_target > 0 && c.g_target <= 1))
     fail("--real-target and --g-target must be in (0, 1]");
   if (c.halving != "area" && c.halving != "decimate") fail("--halving must be 'area' or 'decimate'");
-  if (c.fake_labels != "train" && c.fake_labels != "random") fail("--fake-labels must be 'train' or 'random'");
+  if (c.fake_labels != "train" && c.fake_labels != "random" && c.fake_labels != "ten-indices")
+    fail("--fake-labels must be 'train', 'random' or 'ten-indices'");
+  if (c.d_batch != "separate" && c.d_batch != "mixed") fail("--d-batch must be 'separate' or 'mixed'");
+  if (c.g_fakes != "fresh" && c.g_fakes != "reuse") fail("--g-fakes must be 'fresh' or 'reuse'");
+  if (c.adam != "pytorch" && c.adam != "keras") fail("--adam must be 'pytorch' or 'keras'");
   if (c.z_dist != "uniform" && c.z_dist != "normal") fail("--z must be 'uniform' or 'normal'");
   if (!(c.ae_attr_weight >= 0)) fail("--ae-attr-weight must not be negative");
   if (c.input_noise < 0) fail("--input-noise must not be negative");
@@ -238,6 +258,9 @@ std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
       .add("g_target", Value::number(c.g_target))
       .add("fake_labels", Value::string(c.fake_labels))
       .add("z", Value::string(c.z_dist))
+      .add("d_batch", Value::string(c.d_batch))
+      .add("g_fakes", Value::string(c.g_fakes))
+      .add("adam", Value::string(c.adam))
       .add("input_noise", Value::number(c.input_noise))
       .add("dropout", Value::number(c.dropout))
       .add("tf32", Value::boolean(c.tf32))
@@ -317,6 +340,10 @@ Config config_from_json(const std::string& text, const std::string& source) {
   read("g_target", [&](const nn::json::Value& x) { c.g_target = x.as_number(); });
   read("fake_labels", [&](const nn::json::Value& x) { c.fake_labels = x.as_string(); });
   read("z", [&](const nn::json::Value& x) { c.z_dist = x.as_string(); });
+  // Absent in runs from before the options, which trained as their defaults do.
+  if (v.find("d_batch")) read("d_batch", [&](const nn::json::Value& x) { c.d_batch = x.as_string(); });
+  if (v.find("g_fakes")) read("g_fakes", [&](const nn::json::Value& x) { c.g_fakes = x.as_string(); });
+  if (v.find("adam")) read("adam", [&](const nn::json::Value& x) { c.adam = x.as_string(); });
   read("input_noise", [&](const nn::json::Value& x) { c.input_noise = x.as_number(); });
   read("dropout", [&](const nn::json::Value& x) { c.dropout = x.as_number(); });
   read("tf32", [&](const nn::json::Value& x) { c.tf32 = x.as_boolean(); });

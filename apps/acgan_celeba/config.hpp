@@ -10,7 +10,7 @@
 namespace acgan {
 
 struct Config {
-  std::string preset = "quick";  // quick | seed
+  std::string preset = "quick";  // quick | attributes | seed
   std::string data;              // a CelebA folder; empty: the synthetic faces
   std::int64_t synthetic_count = 3000;
   std::string out = "out/acgan_celeba";
@@ -27,8 +27,11 @@ struct Config {
   double beta1 = 0.5, beta2 = 0.999;
   double real_target = 0.9;      // D's w target for real images (one-sided smoothing)
   double g_target = 0.9;         // G's w target when training through D
-  std::string fake_labels = "train";  // train (drawn from the labels) | random (multi-hot)
+  std::string fake_labels = "train";  // train (drawn from the labels) | random (multi-hot) | ten-indices
   std::string z_dist = "uniform";     // uniform U[0,1] | normal N(0,1)
+  std::string d_batch = "separate";   // separate (real and fake batches, summed losses) | mixed (N of the 2N)
+  std::string g_fakes = "fresh";      // fresh (G draws its own y' and z) | reuse (those of D's fakes)
+  std::string adam = "pytorch";       // pytorch (eps 1e-8) | keras (eps 1e-7 in Keras' update)
   double input_noise = 0.0;      // GaussianNoise on D's input
   double dropout = 0.0;          // Dropout after D's hidden activations
   bool tf32 = false;

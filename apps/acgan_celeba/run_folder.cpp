@@ -9,7 +9,7 @@ namespace acgan {
 namespace {
 
 const std::vector<std::string> kLossColumns = {"step", "epoch", "d_loss_w", "d_loss_y", "g_loss_w", "g_loss_y", "ae_loss"};
-const std::vector<std::string> kMetricColumns = {"step", "epoch", "d_acc_w", "d_f1_y", "g_f1_y"};
+const std::vector<std::string> kMetricColumns = {"step", "epoch", "d_acc_w", "d_f1_y", "g_f1_y", "d_acc_w_gen"};
 
 }  // namespace
 
@@ -36,7 +36,7 @@ void RunLog::open() {
 void RunLog::append(std::int64_t step, int epoch, const StepMetrics& m) {
   const double s = static_cast<double>(step), e = epoch;
   losses_.append({s, e, m.d_loss_w, m.d_loss_y, m.g_loss_w, m.g_loss_y, m.ae_loss});
-  metrics_.append({s, e, m.d_acc_w, m.d_f1_y, m.g_f1_y});
+  metrics_.append({s, e, m.d_acc_w, m.d_f1_y, m.g_f1_y, m.d_acc_w_gen});
 }
 
 void RunLog::plot() const {
@@ -50,11 +50,11 @@ void RunLog::plot() const {
                          .y_columns({"d_loss_w", "d_loss_y", "g_loss_w", "g_loss_y", "ae_loss"}));
   nn::apps::plot_csv(dir_ + "/metrics.csv", dir_ + "/metrics.svg",
                      LinePlotOptions()
-                         .title("D accuracy on w, sample-averaged F1 on y")
+                         .title("D accuracy on w (its batch, G's images), sample-averaged F1 on y")
                          .x_column("step")
                          .x_label("step")
                          .y_label("score")
-                         .y_columns({"d_acc_w", "d_f1_y", "g_f1_y"}));
+                         .y_columns({"d_acc_w", "d_acc_w_gen", "d_f1_y", "g_f1_y"}));
 }
 
 void write_reconstruction_sheet(const std::string& path, Encoder& encoder, Generator& generator,

@@ -1,9 +1,13 @@
 #include "acgan_celeba/trainer.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace acgan {
 namespace {
+
+constexpr std::int64_t kDrawnIndices = 10;  // indices set in each --fake-labels ten-indices row
 
 std::vector<nn::Tensor> joined(const std::vector<nn::Tensor>& a, const std::vector<nn::Tensor>& b) {
   std::vector<nn::Tensor> out = a;
@@ -18,7 +22,11 @@ nn::Module& on_device(nn::Module& m, nn::Device device) {
   return m;
 }
 
-nn::AdamOptions adam(const Config& c, double lr) { return nn::AdamOptions().lr(lr).beta1(c.beta1).beta2(c.beta2); }
+nn::AdamOptions adam(const Config& c, double lr) {
+  nn::AdamOptions options = nn::AdamOptions().lr(lr).beta1(c.beta1).beta2(c.beta2);
+  if (c.adam == "keras") options.eps(1e-7).convention(nn::AdamEpsilon::keras);
+  return options;
+}
 
 void require_finite(double value, const char* what, std::int64_t d_steps) {
   if (!std::isfinite(value))
@@ -47,6 +55,14 @@ nn::Tensor Trainer::sample_attributes(std::int64_t n) {
     const nn::Tensor bits = nn::uniform({n, kAttributes}, 0.0, 1.0);
     const std::vector<float> b = bits.to_vector<float>();
     for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = b[i] < 0.5f ? 1.0f : 0.0f;
+  } else if (config_.fake_labels == "ten-indices") {
+    const std::vector<double> picks =
+        nn::uniform({n, kDrawnIndices}, 0.0, 1.0, nn::TensorOptions().dtype(nn::Dtype::f64)).to_vector<double>();
+    for (std::int64_t i = 0; i < n * kDrawnIndices; ++i) {
+      const std::int64_t index =
+          std::min(kAttributes - 1, static_cast<std::int64_t>(picks[static_cast<std::size_t>(i)] * kAttributes));
+      rows[static_cast<std::size_t>(i / kDrawnIndices * kAttributes + index)] = 1.0f;
+    }
   } else {
     const std::int64_t count = static_cast<std::int64_t>(labels_.size()) / kAttributes;
     const std::vector<double> picks =
@@ -68,20 +84,33 @@ StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
   const std::int64_t n = images.size(0);
   StepMetrics m;
   const nn::Tensor fake_y = sample_attributes(n);
+  const nn::Tensor fake_z = sample_z(n);
   nn::Tensor fake_images;
   {
     nn::NoGradGuard no_grad;
-    fake_images = generator.generate(fake_y, sample_z(n));
+    fake_images = generator.generate(fake_y, fake_z);
   }
   discriminator_step(images, labels, fake_images, fake_y, m);
-  const nn::Tensor wanted_y = sample_attributes(n);
-  generator_step(wanted_y, sample_z(n), m);
+  if (config_.g_fakes == "reuse") {
+    generator_step(fake_y, fake_z, m);
+  } else {
+    const nn::Tensor wanted_y = sample_attributes(n);
+    generator_step(wanted_y, sample_z(n), m);
+  }
   autoencoder_step(images, labels, m);
   return m;
 }
 
 void Trainer::discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
                                  const nn::Tensor& fake_y, StepMetrics& m) {
+  if (config_.d_batch == "mixed")
+    mixed_discriminator_step(images, labels, fake_images, fake_y, m);
+  else
+    separate_discriminator_step(images, labels, fake_images, fake_y, m);
+}
+
+void Trainer::separate_discriminator_step(const nn::Tensor& images, const nn::Tensor& labels,
+                                          const nn::Tensor& fake_images, const nn::Tensor& fake_y, StepMetrics& m) {
   const std::int64_t n = images.size(0);
   const nn::Tensor real_w = nn::smooth_labels(nn::ones({n, 1}, options_), 1.0 - config_.real_target);
   const nn::Tensor fake_w = nn::zeros({fake_images.size(0), 1}, options_);
@@ -99,6 +128,41 @@ void Trainer::discriminator_step(const nn::Tensor& images, const nn::Tensor& lab
   m.d_f1_y = sample_f1(y_real, labels);
 }
 
+void Trainer::mixed_discriminator_step(const nn::Tensor& images, const nn::Tensor& labels,
+                                       const nn::Tensor& fake_images, const nn::Tensor& fake_y, StepMetrics& m) {
+  const std::int64_t n = images.size(0);
+  if (fake_images.size(0) != n)
+    throw nn::Error("acgan_celeba: a mixed discriminator batch needs as many fakes as real images, not " +
+                    std::to_string(fake_images.size(0)) + " and " + std::to_string(n));
+  const std::vector<std::int64_t> rows = draw_mixed_rows(n);
+  // Row r of the real batch followed by the fake batch.
+  const auto row = [n](const nn::Tensor& real, const nn::Tensor& fake, std::int64_t r) {
+    return r < n ? real.slice_batch(r, r + 1) : fake.slice_batch(r - n, r - n + 1);
+  };
+  std::vector<nn::Tensor> kept_images, kept_y;
+  std::vector<float> w_target;
+  for (const std::int64_t r : rows) {
+    kept_images.push_back(row(images, fake_images, r));
+    kept_y.push_back(row(labels, fake_y, r));
+    w_target.push_back(r < n ? static_cast<float>(config_.real_target) : 0.0f);
+  }
+  const nn::Tensor y_target = nn::concat(kept_y, 0);
+  d_optimizer.zero_grad();
+  const auto [w, y] = discriminator.judge(nn::concat(kept_images, 0));
+  const nn::Tensor d_loss_w = nn::bce(w, nn::from_vector(w_target, {n, 1}).to(options_.device()));
+  const nn::Tensor d_loss_y = nn::bce(y, y_target);
+  (d_loss_w + d_loss_y).backward();
+  m.d_loss_w = d_loss_w.item();
+  m.d_loss_y = d_loss_y.item();
+  require_finite(m.d_loss_w + m.d_loss_y, "the discriminator's loss", d_optimizer.steps());
+  d_optimizer.step();
+  const std::vector<float> w_values = w.to_vector<float>();
+  std::int64_t right = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) right += rows[i] < n ? w_values[i] > 0.5f : w_values[i] <= 0.5f;
+  m.d_acc_w = static_cast<double>(right) / static_cast<double>(n);
+  m.d_f1_y = sample_f1(y, y_target);
+}
+
 void Trainer::generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, StepMetrics& m) {
   const std::int64_t n = wanted_y.size(0);
   discriminator.freeze();
@@ -113,6 +177,9 @@ void Trainer::generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, St
   require_finite(m.g_loss_w + m.g_loss_y, "the generator's loss", d_optimizer.steps());
   g_optimizer.step();
   m.g_f1_y = sample_f1(y_gen, wanted_y);
+  const std::vector<float> w_values = w_gen.to_vector<float>();
+  const auto judged_fake = std::count_if(w_values.begin(), w_values.end(), [](float v) { return v <= 0.5f; });
+  m.d_acc_w_gen = static_cast<double>(judged_fake) / static_cast<double>(n);
 }
 
 void Trainer::autoencoder_step(const nn::Tensor& images, const nn::Tensor& labels, StepMetrics& m) {
@@ -144,7 +211,7 @@ double sample_f1(const nn::Tensor& predicted, const nn::Tensor& target) {
       fp += pred && !truth;
       fn += !pred && truth;
     }
-    total += tp + fp + fn == 0 ? 1.0 : 2.0 * tp / (2.0 * tp + fp + fn);
+    if (tp > 0) total += 2.0 * tp / (2.0 * tp + fp + fn);  // sklearn counts an all-empty sample as 0
   }
   return total / static_cast<double>(n);
 }
@@ -155,6 +222,18 @@ double w_accuracy(const nn::Tensor& w_real, const nn::Tensor& w_fake) {
   for (float v : r) correct += v > 0.5f;
   for (float v : f) correct += v <= 0.5f;
   return static_cast<double>(correct) / static_cast<double>(r.size() + f.size());
+}
+
+std::vector<std::int64_t> draw_mixed_rows(std::int64_t n) {
+  const std::vector<double> keys =
+      nn::uniform({2 * n}, 0.0, 1.0, nn::TensorOptions().dtype(nn::Dtype::f64)).to_vector<double>();
+  std::vector<std::int64_t> order(static_cast<std::size_t>(2 * n));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&keys](std::int64_t a, std::int64_t b) {
+    return keys[static_cast<std::size_t>(a)] < keys[static_cast<std::size_t>(b)];
+  });
+  order.resize(static_cast<std::size_t>(n));
+  return order;
 }
 
 }  // namespace acgan

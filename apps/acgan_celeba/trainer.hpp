@@ -2,8 +2,10 @@
 // One training step of the AE-AC-GAN, in the model's order:
 //  1. D on a real batch (w target real_target, y the true attributes) and on
 //     a fake batch (w target 0, y the attributes it was generated from), one
-//     Adam step on the summed BCE losses;
-//  2. G through the frozen D (w target g_target, y the requested attributes);
+//     Adam step on the summed BCE losses (--d-batch separate); or on N rows
+//     drawn from those 2N, one mean BCE each on w and y (--d-batch mixed);
+//  2. G through the frozen D (w target g_target, y the requested attributes:
+//     new ones, or with --g-fakes reuse the y' and z of D's fakes);
 //  3. the autoencoder G(E(x)) on the real batch with MAE, updating E and G at
 //     lr * ae_lr_factor with its own Adam.
 #include <memory>
@@ -19,6 +21,7 @@ namespace acgan {
 struct StepMetrics {
   double d_loss_w = 0, d_loss_y = 0, g_loss_w = 0, g_loss_y = 0, ae_loss = 0;
   double d_acc_w = 0, d_f1_y = 0, g_f1_y = 0;
+  double d_acc_w_gen = 0;  // fraction of G's images in its sub-step that D judges fake
 };
 
 class Trainer {
@@ -29,14 +32,15 @@ class Trainer {
 
   // The three sub-steps in order, drawing the fakes' attributes and z.
   StepMetrics step(const nn::Tensor& images, const nn::Tensor& labels);
-  // The sub-steps on their own, with every input given.
+  // The sub-steps on their own, with every input given; a mixed D batch
+  // draws its rows with draw_mixed_rows.
   void discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
                           const nn::Tensor& fake_y, StepMetrics& metrics);
   void generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, StepMetrics& metrics);
   void autoencoder_step(const nn::Tensor& images, const nn::Tensor& labels, StepMetrics& metrics);
   nn::CheckpointParts checkpoint_parts();
 
-  // Attribute vectors for fakes: rows of the training labels or random multi-hot.
+  // Attribute vectors for fakes, as --fake-labels says.
   nn::Tensor sample_attributes(std::int64_t n);
   nn::Tensor sample_z(std::int64_t n);
   nn::TensorOptions options() const { return options_; }
@@ -47,15 +51,25 @@ class Trainer {
   nn::Adam d_optimizer, g_optimizer, ae_optimizer;
 
  private:
+  void separate_discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
+                                   const nn::Tensor& fake_y, StepMetrics& metrics);
+  void mixed_discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
+                                const nn::Tensor& fake_y, StepMetrics& metrics);
+
   Config config_;
   nn::TensorOptions options_;
   std::vector<float> labels_;
 };
 
 // Sample-averaged F1 of thresholded predictions (> 0.5) against 0/1 targets;
-// a sample with neither predicted nor true positives scores 1.
+// a sample with neither predicted nor true positives scores 0, as in
+// sklearn's f1_score(average='samples').
 double sample_f1(const nn::Tensor& predicted, const nn::Tensor& target);
 // Fraction of real (> 0.5) and fake (<= 0.5) w outputs judged correctly.
 double w_accuracy(const nn::Tensor& w_real, const nn::Tensor& w_fake);
+// The rows of the real batch followed by the fake batch (0..2n-1) that D's
+// mixed batch keeps: the first n of a random permutation, drawn from the
+// global generator.
+std::vector<std::int64_t> draw_mixed_rows(std::int64_t n);
 
 }  // namespace acgan

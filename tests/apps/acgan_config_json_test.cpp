@@ -33,3 +33,52 @@ TEST_CASE("a seed beyond the signed 64-bit range that config.json holds is refus
   c.seed = 9223372036854775808u;
   CHECK_THROWS_WITH(validate(c), Catch::Matchers::Contains("--seed"));
 }
+
+TEST_CASE("the original script's training choices round-trip through config.json", "[acgan][config]") {
+  Config c;
+  c.d_batch = "mixed";
+  c.fake_labels = "ten-indices";
+  c.g_fakes = "reuse";
+  c.adam = "keras";
+  const Config back = config_from_json(to_json(c), "test");
+  CHECK(back.d_batch == "mixed");
+  CHECK(back.fake_labels == "ten-indices");
+  CHECK(back.g_fakes == "reuse");
+  CHECK(back.adam == "keras");
+}
+
+TEST_CASE("a config.json from before the training-choice keys loads with the former behaviour", "[acgan][config]") {
+  Config c;
+  c.d_batch = "mixed";
+  c.g_fakes = "reuse";
+  c.adam = "keras";
+  const nn::json::Value current = nn::json::parse(to_json(c));
+  nn::json::Value old = nn::json::Value::object();
+  for (const nn::json::Member& m : current.members())
+    if (m.key != "d_batch" && m.key != "g_fakes" && m.key != "adam") old.add(m.key, m.value);
+  const Config back = config_from_json(nn::json::dump(old, 2), "old");
+  CHECK(back.d_batch == "separate");
+  CHECK(back.g_fakes == "fresh");
+  CHECK(back.adam == "pytorch");
+}
+
+TEST_CASE("the training-choice flags are checked and errors name them", "[acgan][config]") {
+  Config c;
+  c.d_batch = "both";
+  CHECK_THROWS_WITH(validate(c), Catch::Matchers::Contains("--d-batch"));
+  c = Config();
+  c.g_fakes = "yes";
+  CHECK_THROWS_WITH(validate(c), Catch::Matchers::Contains("--g-fakes"));
+  c = Config();
+  c.adam = "tensorflow";
+  CHECK_THROWS_WITH(validate(c), Catch::Matchers::Contains("--adam"));
+  c = Config();
+  c.fake_labels = "nine-indices";
+  CHECK_THROWS_WITH(validate(c), Catch::Matchers::Contains("--fake-labels"));
+  const nn::json::Value defaults = nn::json::parse(to_json(Config()));
+  nn::json::Value stored = nn::json::Value::object();
+  for (const nn::json::Member& m : defaults.members())
+    stored.add(m.key, m.key == "d_batch" ? nn::json::Value::string("both") : m.value);
+  CHECK_THROWS_WITH(config_from_json(nn::json::dump(stored, 2), "bad.json"),
+                    Catch::Matchers::Contains("bad.json") && Catch::Matchers::Contains("--d-batch"));
+}

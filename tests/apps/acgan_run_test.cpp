@@ -66,10 +66,26 @@ TEST_CASE("a few steps on tiny synthetic data write every file of the run folder
 }
 
 TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on CPU)", "[acgan][resume]") {
-  const fs::path root = scratch("resume");
-  REQUIRE(train_mode(tiny_run(root / "straight", root / "cache", 4)) == 0);
-  REQUIRE(train_mode(tiny_run(root / "stopped", root / "cache", 2)) == 0);
-  Config resumed = tiny_run(root / "stopped", root / "cache", 4);
+  // The default choices, and the original script's (mixed D batch, drawn
+  // rows, ten-index labels, reused fakes, N(0, 1) z, Keras' Adam).
+  const bool script = GENERATE(false, true);
+  INFO((script ? "the original script's choices" : "the default choices"));
+  const fs::path root = scratch(script ? "resume_script" : "resume");
+  const auto run = [&](const fs::path& out, std::int64_t steps) {
+    Config c = tiny_run(out, root / "cache", steps);
+    if (script) {
+      c.d_batch = "mixed";
+      c.fake_labels = "ten-indices";
+      c.g_fakes = "reuse";
+      c.z_dist = "normal";
+      c.adam = "keras";
+      c.halving = "decimate";
+    }
+    return c;
+  };
+  REQUIRE(train_mode(run(root / "straight", 4)) == 0);
+  REQUIRE(train_mode(run(root / "stopped", 2)) == 0);
+  Config resumed = run(root / "stopped", 4);
   resumed.resume = (root / "stopped" / "checkpoint_step_2.safetensors").string();
   resumed.given = {"--resume", "--steps"};
   REQUIRE(train_mode(resumed) == 0);
@@ -81,7 +97,10 @@ TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on
     INFO(name);
     CHECK(t.to_vector<double>() == b.tensors.at(name).to_vector<double>());
   }
-  CHECK(nn::testing::read_bytes(root / "straight" / "losses.csv") == nn::testing::read_bytes(root / "stopped" / "losses.csv"));
+  for (const char* csv : {"losses.csv", "metrics.csv"}) {
+    INFO(csv);
+    CHECK(nn::testing::read_bytes(root / "straight" / csv) == nn::testing::read_bytes(root / "stopped" / csv));
+  }
 }
 
 TEST_CASE("training evaluates each epoch into eval.csv; --evaluate gives the same figures, every time",
@@ -140,6 +159,12 @@ TEST_CASE("presets set the run's defaults and flags override them", "[acgan][con
   CHECK(quick.ae_lr_factor == 0.5);
   CHECK(quick.epochs == 6);
   CHECK(quick.ae_attr_weight == 0);
+  CHECK(quick.d_batch == "separate");
+  CHECK(quick.fake_labels == "train");
+  CHECK(quick.g_fakes == "fresh");
+  CHECK(quick.z_dist == "uniform");
+  CHECK(quick.adam == "pytorch");
+  CHECK(quick.halving == "area");
 
   const char* seed_args[] = {"acgan_celeba", "--lr", "1e-4", "--preset", "seed"};
   Config seed;
@@ -150,6 +175,20 @@ TEST_CASE("presets set the run's defaults and flags override them", "[acgan][con
   CHECK(seed.ae_lr_factor == 0.25);
   CHECK(seed.epochs == 25);
   CHECK(seed.ae_attr_weight == 0);
+  CHECK(seed.fraction == 1.0 / 3.0);
+  // The original script's training choices.
+  CHECK(seed.d_batch == "mixed");
+  CHECK(seed.fake_labels == "ten-indices");
+  CHECK(seed.g_fakes == "reuse");
+  CHECK(seed.z_dist == "normal");
+  CHECK(seed.adam == "keras");
+  CHECK(seed.halving == "decimate");
+  const char* seed_separate[] = {"acgan_celeba", "--preset", "seed", "--d-batch", "separate", "--g-fakes", "fresh"};
+  Config separate;
+  REQUIRE(parse_config(7, seed_separate, separate));
+  CHECK(separate.d_batch == "separate");
+  CHECK(separate.g_fakes == "fresh");
+  CHECK(separate.adam == "keras");
 
   const char* attributes_args[] = {"acgan_celeba", "--preset", "attributes", "--epochs", "3"};
   Config attributes;
@@ -159,4 +198,7 @@ TEST_CASE("presets set the run's defaults and flags override them", "[acgan][con
   CHECK(attributes.ae_lr_factor == 1.0);
   CHECK(attributes.ae_attr_weight == 1.0);
   CHECK(attributes.epochs == 3);
+  CHECK(attributes.d_batch == "separate");
+  CHECK(attributes.g_fakes == "fresh");
+  CHECK(attributes.adam == "pytorch");
 }

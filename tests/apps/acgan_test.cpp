@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -138,8 +139,169 @@ TEST_CASE("label smoothing and attribute targets reach the losses as specified",
 TEST_CASE("F1 and accuracy metrics follow their definitions", "[acgan]") {
   const nn::Tensor pred = nn::from_vector<float>({0.9f, 0.8f, 0.1f, 0.2f, 0.1f, 0.1f}, {2, 3});
   const nn::Tensor truth = nn::from_vector<float>({1, 0, 1, 0, 0, 0}, {2, 3});
-  // sample 1: tp 1, fp 1, fn 1 -> 0.5; sample 2: nothing predicted or true -> 1
-  CHECK(sample_f1(pred, truth) == Approx(0.75));
+  // sample 1: tp 1, fp 1, fn 1 -> 0.5; sample 2: nothing predicted or true -> 0,
+  // as sklearn's f1_score(average='samples') counts it
+  CHECK(sample_f1(pred, truth) == Approx(0.25));
+  // tp 2, fp 0, fn 1 -> 0.8; tp 0, fp 1, fn 0 -> 0; tp 1, fp 0, fn 0 -> 1; a
+  // prediction of exactly 0.5 is not positive
+  const nn::Tensor pred3 = nn::from_vector<float>({0.9f, 0.6f, 0.5f, 0.7f, 0.0f, 0.0f, 0.0f, 0.0f, 0.51f}, {3, 3});
+  const nn::Tensor truth3 = nn::from_vector<float>({1, 1, 1, 0, 0, 0, 0, 0, 1}, {3, 3});
+  CHECK(sample_f1(pred3, truth3) == Approx((0.8 + 0.0 + 1.0) / 3));
+  // every sample empty in both: 0
+  CHECK(sample_f1(nn::zeros({2, 3}), nn::zeros({2, 3})) == 0.0);
   CHECK(w_accuracy(nn::from_vector<float>({0.7f, 0.4f}, {2, 1}), nn::from_vector<float>({0.2f, 0.6f}, {2, 1})) ==
         Approx(0.5));
+}
+
+TEST_CASE("a mixed discriminator batch keeps N of the 2N real and fake rows, drawn at random", "[acgan][seed]") {
+  nn::manual_seed(20);
+  const std::int64_t n = 4;
+  std::vector<int> kept_count(2 * n, 0);
+  const int draws = 2000;
+  int malformed = 0;
+  for (int d = 0; d < draws; ++d) {
+    std::vector<std::int64_t> rows = draw_mixed_rows(n);
+    std::sort(rows.begin(), rows.end());
+    if (rows.size() != static_cast<std::size_t>(n) || rows.front() < 0 || rows.back() >= 2 * n ||
+        std::adjacent_find(rows.begin(), rows.end()) != rows.end()) {
+      ++malformed;
+      continue;
+    }
+    for (std::int64_t r : rows) ++kept_count[static_cast<std::size_t>(r)];
+  }
+  CHECK(malformed == 0);  // n distinct rows of the 2n
+  // Each of the 2N rows is kept with probability 1/2 (standard deviation of
+  // the count about 22 here).
+  for (int count : kept_count) CHECK(std::abs(count - draws / 2) < 120);
+}
+
+TEST_CASE("D's mixed sub-step takes one mean BCE on w and on y over the rows drawn", "[acgan][seed]") {
+  const std::vector<float> train_labels = random_labels(16);
+  Config c = tiny_config();
+  c.d_batch = "mixed";
+  nn::manual_seed(21);
+  Trainer t(c, nn::Device::cpu(), train_labels);
+  const std::int64_t n = 3;
+  const nn::Tensor images = nn::uniform({n, 3, 64, 64}, -1, 1);
+  const nn::Tensor fakes = nn::uniform({n, 3, 64, 64}, -1, 1);
+  const nn::Tensor labels = nn::from_vector(random_labels(n), {n, kAttributes});
+  const nn::Tensor fake_y = t.sample_attributes(n);
+  std::vector<float> w_all, y_all;
+  {
+    nn::NoGradGuard no_grad;
+    const auto [w, y] = t.discriminator.judge(nn::concat({images, fakes}, 0));
+    w_all = w.to_vector<float>(), y_all = y.to_vector<float>();
+  }
+  const std::vector<float> real_y = labels.to_vector<float>(), made_y = fake_y.to_vector<float>();
+  const nn::RandomState before = nn::random_state();
+  const std::vector<std::int64_t> rows = draw_mixed_rows(n);
+  nn::set_random_state(before);
+  StepMetrics m;
+  t.discriminator_step(images, labels, fakes, fake_y, m);
+
+  std::vector<float> w_kept, w_target, y_kept, y_target;
+  int right = 0;
+  for (std::int64_t r : rows) {
+    const bool real = r < n;
+    const float w = w_all[static_cast<std::size_t>(r)];
+    w_kept.push_back(w);
+    w_target.push_back(real ? 0.9f : 0.0f);
+    right += real ? w > 0.5f : w <= 0.5f;
+    const std::vector<float>& source = real ? real_y : made_y;
+    const std::int64_t row = real ? r : r - n;
+    y_kept.insert(y_kept.end(), y_all.begin() + r * kAttributes, y_all.begin() + (r + 1) * kAttributes);
+    y_target.insert(y_target.end(), source.begin() + row * kAttributes, source.begin() + (row + 1) * kAttributes);
+  }
+  CHECK(m.d_loss_w == Approx(bce_by_hand(w_kept, w_target)).epsilon(1e-5));
+  CHECK(m.d_loss_y == Approx(bce_by_hand(y_kept, y_target)).epsilon(1e-5));
+  CHECK(m.d_acc_w == Approx(right / static_cast<double>(n)));
+  CHECK(m.d_f1_y == Approx(sample_f1(nn::from_vector(y_kept, {n, kAttributes}),
+                                     nn::from_vector(y_target, {n, kAttributes}))));
+}
+
+TEST_CASE("ten-indices fake attributes set ten uniformly drawn indices, repeats allowed", "[acgan][seed]") {
+  Config c = tiny_config();
+  c.fake_labels = "ten-indices";
+  nn::manual_seed(22);
+  Trainer t(c, nn::Device::cpu(), random_labels(16));
+  const std::int64_t rows = 20000;
+  const std::vector<float> y = t.sample_attributes(rows).to_vector<float>();
+  double ones = 0;
+  std::int64_t not_binary = 0, rows_outside = 0;
+  std::vector<double> per_attribute(kAttributes, 0);
+  for (std::int64_t i = 0; i < rows; ++i) {
+    int in_row = 0;
+    for (std::int64_t j = 0; j < kAttributes; ++j) {
+      const float v = y[static_cast<std::size_t>(i * kAttributes + j)];
+      not_binary += v != 0.0f && v != 1.0f;
+      in_row += v == 1.0f;
+      per_attribute[static_cast<std::size_t>(j)] += v;
+    }
+    rows_outside += in_row < 1 || in_row > 10;
+    ones += in_row;
+  }
+  CHECK(not_binary == 0);
+  CHECK(rows_outside == 0);  // between 1 and 10 ones in every row
+  // Distinct values among 10 uniform draws from 40: 40 * (1 - (39/40)^10).
+  const double on = 1 - std::pow(39.0 / 40.0, 10);
+  CHECK(ones / rows == Approx(40 * on).margin(0.05));
+  for (double count : per_attribute) CHECK(count / rows == Approx(on).margin(0.02));
+}
+
+TEST_CASE("with --g-fakes reuse G's sub-step takes the y' and z that made D's fakes", "[acgan][seed]") {
+  const std::vector<float> train_labels = random_labels(16);
+  const nn::Tensor images = nn::uniform({4, 3, 64, 64}, -1, 1);
+  const nn::Tensor labels = nn::from_vector(random_labels(4), {4, kAttributes});
+  for (const char* g_fakes : {"reuse", "fresh"}) {
+    INFO(g_fakes);
+    Config c = tiny_config();
+    c.g_fakes = g_fakes;
+    nn::manual_seed(23);
+    Trainer whole(c, nn::Device::cpu(), train_labels);
+    const StepMetrics m_whole = whole.step(images, labels);
+    // The same step by hand, G given D's y' and z.
+    nn::manual_seed(23);
+    Trainer by_hand(c, nn::Device::cpu(), train_labels);
+    const nn::Tensor y = by_hand.sample_attributes(4);
+    const nn::Tensor z = by_hand.sample_z(4);
+    nn::Tensor fakes;
+    {
+      nn::NoGradGuard no_grad;
+      fakes = by_hand.generator.generate(y, z);
+    }
+    StepMetrics m;
+    by_hand.discriminator_step(images, labels, fakes, y, m);
+    by_hand.generator_step(y, z, m);
+    by_hand.autoencoder_step(images, labels, m);
+    const bool reused = std::string(g_fakes) == "reuse";
+    CHECK((m_whole.g_loss_y == m.g_loss_y) == reused);
+    CHECK((snapshot(whole.generator) == snapshot(by_hand.generator)) == reused);
+  }
+}
+
+TEST_CASE("G's sub-step logs how many of G's images D judges fake", "[acgan][seed]") {
+  nn::manual_seed(24);
+  Trainer t(tiny_config(), nn::Device::cpu(), random_labels(16));
+  for (const double bias : {-30.0, 30.0}) {
+    nn::copy_(t.discriminator.w_head->bias, nn::full({1}, bias));
+    StepMetrics m;
+    t.generator_step(t.sample_attributes(4), t.sample_z(4), m);
+    CHECK(m.d_acc_w_gen == (bias < 0 ? 1.0 : 0.0));
+  }
+}
+
+TEST_CASE("adam keras gives all three optimisers Keras' epsilon and its place in the update", "[acgan][seed]") {
+  Config c = tiny_config();
+  c.adam = "keras";
+  nn::manual_seed(25);
+  Trainer keras(c, nn::Device::cpu(), random_labels(16));
+  Trainer pytorch(tiny_config(), nn::Device::cpu(), random_labels(16));
+  for (const nn::Adam* adam : {&keras.d_optimizer, &keras.g_optimizer, &keras.ae_optimizer}) {
+    CHECK(adam->options().convention() == nn::AdamEpsilon::keras);
+    CHECK(adam->options().eps() == 1e-7);
+  }
+  for (const nn::Adam* adam : {&pytorch.d_optimizer, &pytorch.g_optimizer, &pytorch.ae_optimizer}) {
+    CHECK(adam->options().convention() == nn::AdamEpsilon::pytorch);
+    CHECK(adam->options().eps() == 1e-8);
+  }
 }
