@@ -149,7 +149,8 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--fake-labels", c.fake_labels,
            "attributes of fakes: 'train' (drawn from the labels), 'random' (each on with probability 1/2) or "
            "'ten-indices' (10 indices drawn from 0..39, repeats allowed, set to 1)");
-  cli.bind("--z", c.z_dist, "latent distribution: 'uniform' U[0,1] or 'normal' N(0,1)");
+  cli.bind("--z", c.z_dist, "latent distribution: 'uniform' U[0,1], 'normal' N(0,1) or 'encoder' (normal with the running per-dimension "
+           "mean and variance of E's codes)");
   cli.bind("--d-batch", c.d_batch,
            "D's sub-step: 'separate' (the real and the fake batch, losses summed) or 'mixed' (N rows drawn from the "
            "2N, one mean loss)");
@@ -208,7 +209,8 @@ void validate(const Config& c) {
   if (c.d_batch != "separate" && c.d_batch != "mixed") fail("--d-batch must be 'separate' or 'mixed'");
   if (c.g_fakes != "fresh" && c.g_fakes != "reuse") fail("--g-fakes must be 'fresh' or 'reuse'");
   if (c.adam != "pytorch" && c.adam != "keras") fail("--adam must be 'pytorch' or 'keras'");
-  if (c.z_dist != "uniform" && c.z_dist != "normal") fail("--z must be 'uniform' or 'normal'");
+  if (c.z_dist != "uniform" && c.z_dist != "normal" && c.z_dist != "encoder")
+    fail("--z must be 'uniform', 'normal' or 'encoder'");
   if (!(c.ae_attr_weight >= 0)) fail("--ae-attr-weight must not be negative");
   if (c.input_noise < 0) fail("--input-noise must not be negative");
   if (c.dropout < 0 || c.dropout >= 1) fail("--dropout must be in [0, 1)");

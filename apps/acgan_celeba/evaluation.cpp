@@ -1,5 +1,6 @@
 #include "acgan_celeba/evaluation.hpp"
 
+#include <algorithm>
 #include <ostream>
 
 #include "common/plot.hpp"
@@ -18,6 +19,16 @@ nn::evaluation::AttributeSampler training_sampler(const Config& config, const st
     return [](std::int64_t n, nn::RandomStream& stream) {
       std::vector<float> rows(static_cast<std::size_t>(n * kAttributes));
       for (float& v : rows) v = stream.next_double() < 0.5 ? 1.0f : 0.0f;
+      return rows;
+    };
+  if (config.fake_labels == "ten-indices")
+    return [](std::int64_t n, nn::RandomStream& stream) {
+      std::vector<float> rows(static_cast<std::size_t>(n * kAttributes), 0.0f);
+      for (std::int64_t r = 0; r < n; ++r)
+        for (int draw = 0; draw < 10; ++draw) {
+          const auto a = std::min<std::int64_t>(kAttributes - 1, static_cast<std::int64_t>(stream.next_double() * kAttributes));
+          rows[static_cast<std::size_t>(r * kAttributes + a)] = 1.0f;
+        }
       return rows;
     };
   return nn::evaluation::label_rows_sampler(labels, kAttributes);
@@ -46,13 +57,20 @@ nn::apps::FaceJudge prepare_judge(const Config& config, nn::Device device, std::
   return nn::apps::prepare_face_judge(setup, out);
 }
 
-Evaluation evaluate(const nn::apps::FaceJudge& judge, Encoder& encoder, Generator& generator, const Config& config,
+Evaluation evaluate(const nn::apps::FaceJudge& judge, Encoder& encoder, Generator& generator,
+                    const LatentStatistics* statistics, const Config& config,
                     const std::vector<float>& training_labels) {
   nn::evaluation::ConditionalGenerator conditional;
   conditional.generate = [&generator](const nn::Tensor& y, const nn::Tensor& z) { return generator.generate(y, z); };
   conditional.latent = kLatent;
-  conditional.z = config.z_dist == "normal" ? nn::evaluation::LatentDistribution::normal
-                                             : nn::evaluation::LatentDistribution::uniform;
+  conditional.z = config.z_dist == "uniform" ? nn::evaluation::LatentDistribution::uniform
+                                              : nn::evaluation::LatentDistribution::normal;
+  if (config.z_dist == "encoder") {
+    if (!statistics) throw nn::Error("acgan_celeba: --z encoder needs the latent statistics to evaluate");
+    conditional.latent_from_noise = [statistics](const nn::Tensor& noise) {
+      return statistics->latent_from_noise(noise);
+    };
+  }
   conditional.attributes = training_sampler(config, training_labels);
   const bool encoder_was_training = encoder.is_training(), generator_was_training = generator.is_training();
   encoder.eval();

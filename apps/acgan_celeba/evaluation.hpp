@@ -28,8 +28,10 @@ struct Evaluation {
 nn::apps::FaceJudge prepare_judge(const Config& config, nn::Device device, std::ostream& out);
 
 // Scores E and G; `training_labels` (rows of 40) are what fake attributes are
-// drawn from when the run draws them from the labels.
-Evaluation evaluate(const nn::apps::FaceJudge& judge, Encoder& encoder, Generator& generator, const Config& config,
+// drawn from when the run draws them from the labels; `statistics` shape the
+// latents with --z encoder (unused otherwise).
+Evaluation evaluate(const nn::apps::FaceJudge& judge, Encoder& encoder, Generator& generator,
+                    const LatentStatistics* statistics, const Config& config,
                     const std::vector<float>& training_labels);
 
 // The table printed for people and the eval.json text.

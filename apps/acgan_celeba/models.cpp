@@ -1,5 +1,8 @@
 #include "acgan_celeba/models.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace acgan {
 namespace {
 
@@ -81,5 +84,26 @@ Generator::Generator() : nn::Module("Generator") {
 }
 
 nn::Tensor Generator::generate(const nn::Tensor& y, const nn::Tensor& z) { return (*body)((*join)({y, z})); }
+
+LatentStatistics::LatentStatistics() : nn::Module("LatentStatistics") {
+  mean = register_buffer("mean", nn::full({kLatent}, 0.5));
+  variance = register_buffer("variance", nn::full({kLatent}, 1.0 / 12.0));
+}
+
+void LatentStatistics::update(const nn::Tensor& codes, double momentum) {
+  nn::NoGradGuard no_grad;
+  const nn::Tensor batch_mean = nn::mean(codes, {0});
+  const nn::Tensor centred = codes - batch_mean;
+  const nn::Tensor batch_variance = nn::mean(centred * centred, {0});
+  nn::copy_(mean, mean * momentum + batch_mean * (1.0 - momentum));
+  nn::copy_(variance, variance * momentum + batch_variance * (1.0 - momentum));
+}
+
+nn::Tensor LatentStatistics::latent_from_noise(const nn::Tensor& noise) const {
+  // 200 square roots on the host: the library has no elementwise sqrt.
+  std::vector<float> stddev = variance.to_vector<float>();
+  for (float& v : stddev) v = std::sqrt(std::max(v, 0.0f));
+  return noise * nn::from_vector(stddev, {kLatent}).to(variance.device()) + mean;
+}
 
 }  // namespace acgan

@@ -48,4 +48,19 @@ class Generator : public nn::Module {
   std::shared_ptr<nn::Sequential> body;
 };
 
+// The running per-dimension mean and variance of E's latent codes; with
+// `--z encoder` G's latents are drawn from the normal distribution they
+// describe, so the GAN sub-steps and generation use the region of z that the
+// autoencoder sub-step teaches G to decode. Starts at the moments of U[0, 1].
+class LatentStatistics : public nn::Module {
+ public:
+  LatentStatistics();
+  // Moves the statistics towards those of `codes` [N, kLatent]:
+  // stat = momentum * stat + (1 - momentum) * batch stat.
+  void update(const nn::Tensor& codes, double momentum);
+  // mean + sqrt(variance) * noise, for noise [n, kLatent] drawn from N(0, 1).
+  nn::Tensor latent_from_noise(const nn::Tensor& noise) const;
+  nn::Tensor mean, variance;
+};
+
 }  // namespace acgan

@@ -63,6 +63,18 @@ std::string z_distribution(const Config& config, const nn::SafetensorsFile& file
   return config_from_json(stored->second, "checkpoint '" + path + "' metadata 'config'").z_dist;
 }
 
+// The --z encoder statistics a checkpoint carries ("Z.mean", "Z.variance").
+std::shared_ptr<LatentStatistics> latent_statistics_of(const nn::SafetensorsFile& file, const std::string& path,
+                                                       nn::Device device) {
+  const nn::StateDict state = nn::select_prefixed(file.tensors, "Z");
+  if (state.empty())
+    throw nn::Error("acgan_celeba: " + path + " holds no latent statistics (Z.mean, Z.variance) for --z encoder");
+  auto statistics = std::make_shared<LatentStatistics>();
+  statistics->load_state_dict(state);
+  statistics->to(device);
+  return statistics;
+}
+
 bool same_folder(const std::string& a, const std::string& b) {
   std::error_code ec;
   return std::filesystem::equivalent(a, b, ec);
@@ -104,10 +116,12 @@ int generate_mode(const Config& config) {
     rows.push_back(row);
   }
   nn::manual_seed(config.seed);
-  const nn::Tensor z = (z_distribution(config, file, config.generate) == "normal"
-                            ? nn::normal({config.samples, kLatent}, 0, 1)
-                            : nn::uniform({config.samples, kLatent}, 0, 1))
-                           .to(device);
+  const std::string distribution = z_distribution(config, file, config.generate);
+  const nn::Tensor noise = (distribution == "uniform" ? nn::uniform({config.samples, kLatent}, 0, 1)
+                                                      : nn::normal({config.samples, kLatent}, 0, 1))
+                               .to(device);
+  const nn::Tensor z =
+      distribution == "encoder" ? latent_statistics_of(file, config.generate, device)->latent_from_noise(noise) : noise;
   std::filesystem::create_directories(config.out);
   const std::string path = config.out + "/generated.png";
   write_generation_sheet(path, generator, rows, z);
@@ -152,7 +166,9 @@ int evaluate_mode(const Config& command_line) {
   load_models(file, {{"E", &encoder}, {"G", &generator}}, device);
   const TrainingData data = load_training_data(config);
   const nn::apps::FaceJudge judge = prepare_judge(config, device, std::cout);
-  const Evaluation evaluation = evaluate(judge, encoder, generator, config, data.labels);
+  std::shared_ptr<LatentStatistics> statistics;
+  if (config.z_dist == "encoder") statistics = latent_statistics_of(file, command_line.evaluate, device);
+  const Evaluation evaluation = evaluate(judge, encoder, generator, statistics.get(), config, data.labels);
   std::cout << "acgan_celeba: " << command_line.evaluate << " seen by the attribute judge:\n"
             << evaluation_table(judge, evaluation);
   std::filesystem::create_directories(config.out);
@@ -213,7 +229,7 @@ int train_mode(const Config& command_line) {
                     " training images make no full batch of " + std::to_string(config.batch));
 
   // Fixed inputs for the per-epoch sheets, drawn before any training.
-  const nn::Tensor sheet_z = trainer.sample_z(kSheetRows);
+  const nn::Tensor sheet_noise = trainer.sample_noise(kSheetRows);
   std::vector<float> sheet_bases;
   for (std::int64_t r = 0; r < kSheetRows; ++r)
     sheet_bases.insert(sheet_bases.end(), data.majority.begin(), data.majority.end());
@@ -268,7 +284,9 @@ int train_mode(const Config& command_line) {
     const std::string path = config.out + "/" + name;
     nn::save_checkpoint(path, trainer.checkpoint_parts(), meta);
     nn::save_checkpoint(config.out + "/checkpoint_last.safetensors", trainer.checkpoint_parts(), meta);
-    nn::save_checkpoint(config.out + "/generator.safetensors", {{{"G", &trainer.generator}}, {}}, meta);
+    nn::CheckpointParts generator_parts{{{"G", &trainer.generator}}, {}};
+    if (config.z_dist == "encoder") generator_parts.modules["Z"] = &trainer.latent_statistics;
+    nn::save_checkpoint(config.out + "/generator.safetensors", generator_parts, meta);
     last_checkpoint = path;
     if (config.keep_checkpoints > 0)
       nn::apps::remove_all_but_newest(config.out, {"checkpoint_epoch_*.safetensors", "checkpoint_step_*.safetensors"},
@@ -279,13 +297,14 @@ int train_mode(const Config& command_line) {
     std::snprintf(suffix, sizeof suffix, "epoch_%03d.png", epoch + 1);
     write_reconstruction_sheet(config.out + "/reconstructions_" + suffix, trainer.encoder, trainer.generator,
                                sheet_images.front());
-    write_attribute_sheet(config.out + "/generated_" + suffix, trainer.generator, sheet_bases, sheet_z, sheet_attributes());
+    write_attribute_sheet(config.out + "/generated_" + suffix, trainer.generator, sheet_bases, trainer.latent_from_noise(sheet_noise), sheet_attributes());
     const nn::Tensor& faces = sheet_images.front();
     write_edit_sheet(config.out + "/edited_" + suffix, trainer.encoder, trainer.generator,
                      faces.slice_batch(0, std::min<std::int64_t>(kSheetRows, faces.size(0))), sheet_attributes());
     log.plot();
     if (judge && ((epoch + 1) % config.eval_every == 0 || last)) {
-      const Evaluation evaluation = evaluate(*judge, trainer.encoder, trainer.generator, config, data.labels);
+      const Evaluation evaluation =
+          evaluate(*judge, trainer.encoder, trainer.generator, &trainer.latent_statistics, config, data.labels);
       eval_log.append(step, epoch + 1, evaluation);
       eval_log.plot();
       std::cout << "acgan_celeba: epoch " << epoch + 1 << " seen by the attribute judge:\n"

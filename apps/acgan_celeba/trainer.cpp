@@ -7,7 +7,9 @@
 namespace acgan {
 namespace {
 
-constexpr std::int64_t kDrawnIndices = 10;  // indices set in each --fake-labels ten-indices row
+constexpr std::int64_t kDrawnIndices = 10;
+// How slowly --z encoder's statistics follow E's codes (about the last ten batches).
+constexpr double kLatentMomentum = 0.9;  // indices set in each --fake-labels ten-indices row
 
 std::vector<nn::Tensor> joined(const std::vector<nn::Tensor>& a, const std::vector<nn::Tensor>& b) {
   std::vector<nn::Tensor> out = a;
@@ -45,6 +47,7 @@ Trainer::Trainer(const Config& config, nn::Device device, std::vector<float> lab
       config_(config),
       options_(nn::TensorOptions().device(device)),
       labels_(std::move(labels)) {
+  latent_statistics.to(device);
   if (labels_.empty() || labels_.size() % kAttributes != 0)
     throw nn::Error("acgan_celeba: the training labels must be rows of 40 attributes");
 }
@@ -75,9 +78,16 @@ nn::Tensor Trainer::sample_attributes(std::int64_t n) {
   return nn::from_vector(rows, {n, kAttributes}).to(options_.device());
 }
 
-nn::Tensor Trainer::sample_z(std::int64_t n) {
-  const nn::Tensor z = config_.z_dist == "normal" ? nn::normal({n, kLatent}, 0.0, 1.0) : nn::uniform({n, kLatent}, 0.0, 1.0);
-  return z.to(options_.device());
+nn::Tensor Trainer::sample_z(std::int64_t n) { return latent_from_noise(sample_noise(n)); }
+
+nn::Tensor Trainer::sample_noise(std::int64_t n) {
+  const nn::Tensor noise =
+      config_.z_dist == "uniform" ? nn::uniform({n, kLatent}, 0.0, 1.0) : nn::normal({n, kLatent}, 0.0, 1.0);
+  return noise.to(options_.device());
+}
+
+nn::Tensor Trainer::latent_from_noise(const nn::Tensor& noise) const {
+  return config_.z_dist == "encoder" ? latent_statistics.latent_from_noise(noise) : noise;
 }
 
 StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
@@ -185,6 +195,7 @@ void Trainer::generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, St
 void Trainer::autoencoder_step(const nn::Tensor& images, const nn::Tensor& labels, StepMetrics& m) {
   ae_optimizer.zero_grad();
   const auto [code_y, code_z] = encoder.encode(images);
+  if (config_.z_dist == "encoder") latent_statistics.update(code_z, kLatentMomentum);
   const nn::Tensor ae_loss = nn::mae(generator.generate(code_y, code_z), images);
   nn::Tensor loss = ae_loss;
   if (config_.ae_attr_weight > 0) loss = loss + nn::bce(code_y, labels) * config_.ae_attr_weight;
@@ -195,8 +206,10 @@ void Trainer::autoencoder_step(const nn::Tensor& images, const nn::Tensor& label
 }
 
 nn::CheckpointParts Trainer::checkpoint_parts() {
-  return {{{"E", &encoder}, {"D", &discriminator}, {"G", &generator}},
-          {{"adam_D", &d_optimizer}, {"adam_G", &g_optimizer}, {"adam_AE", &ae_optimizer}}};
+  nn::CheckpointParts parts{{{"E", &encoder}, {"D", &discriminator}, {"G", &generator}},
+                            {{"adam_D", &d_optimizer}, {"adam_G", &g_optimizer}, {"adam_AE", &ae_optimizer}}};
+  if (config_.z_dist == "encoder") parts.modules["Z"] = &latent_statistics;
+  return parts;
 }
 
 double sample_f1(const nn::Tensor& predicted, const nn::Tensor& target) {

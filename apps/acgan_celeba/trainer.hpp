@@ -43,11 +43,17 @@ class Trainer {
   // Attribute vectors for fakes, as --fake-labels says.
   nn::Tensor sample_attributes(std::int64_t n);
   nn::Tensor sample_z(std::int64_t n);
+  // sample_z in two halves: the noise (U[0, 1) for --z uniform, N(0, 1)
+  // otherwise) and the latent it stands for (the noise itself, or for
+  // --z encoder the noise scaled to the running statistics of E's codes).
+  nn::Tensor sample_noise(std::int64_t n);
+  nn::Tensor latent_from_noise(const nn::Tensor& noise) const;
   nn::TensorOptions options() const { return options_; }
 
   Encoder encoder;
   Discriminator discriminator;
   Generator generator;
+  LatentStatistics latent_statistics;  // updated and used with --z encoder only
   nn::Adam d_optimizer, g_optimizer, ae_optimizer;
 
  private:

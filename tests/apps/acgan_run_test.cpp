@@ -66,13 +66,16 @@ TEST_CASE("a few steps on tiny synthetic data write every file of the run folder
 }
 
 TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on CPU)", "[acgan][resume]") {
-  // The default choices, and the original script's (mixed D batch, drawn
-  // rows, ten-index labels, reused fakes, N(0, 1) z, Keras' Adam).
-  const bool script = GENERATE(false, true);
-  INFO((script ? "the original script's choices" : "the default choices"));
-  const fs::path root = scratch(script ? "resume_script" : "resume");
+  // The default choices, the original script's (mixed D batch, drawn rows,
+  // ten-index labels, reused fakes, N(0, 1) z, Keras' Adam), and latents
+  // drawn from the running statistics of E's codes.
+  const std::string variant = GENERATE(as<std::string>(), "default", "script", "encoder z");
+  INFO(variant);
+  const bool script = variant == "script";
+  const fs::path root = scratch("resume_" + variant.substr(0, variant.find(' ')));
   const auto run = [&](const fs::path& out, std::int64_t steps) {
     Config c = tiny_run(out, root / "cache", steps);
+    if (variant == "encoder z") c.z_dist = "encoder";
     if (script) {
       c.d_batch = "mixed";
       c.fake_labels = "ten-indices";
@@ -93,6 +96,7 @@ TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on
   const nn::SafetensorsFile a = nn::load_safetensors((root / "straight" / "checkpoint_step_4.safetensors").string());
   const nn::SafetensorsFile b = nn::load_safetensors((root / "stopped" / "checkpoint_step_4.safetensors").string());
   REQUIRE(a.tensors.size() == b.tensors.size());
+  CHECK(a.tensors.count("Z.mean") == (variant == "encoder z" ? 1u : 0u));
   for (const auto& [name, t] : a.tensors) {
     INFO(name);
     CHECK(t.to_vector<double>() == b.tensors.at(name).to_vector<double>());

@@ -305,3 +305,34 @@ TEST_CASE("adam keras gives all three optimisers Keras' epsilon and its place in
     CHECK(adam->options().eps() == 1e-8);
   }
 }
+
+TEST_CASE("latent statistics follow E's codes and shape the latents drawn with --z encoder", "[acgan][latent]") {
+  LatentStatistics stats;
+  CHECK(stats.mean.to_vector<float>() == std::vector<float>(kLatent, 0.5f));
+  CHECK(stats.variance.to_vector<float>() == std::vector<float>(kLatent, static_cast<float>(1.0 / 12.0)));
+  // Two codes per dimension, 0.2 and 0.6 apart by dimension: mean 0.4, variance 0.04.
+  std::vector<float> codes(2 * kLatent);
+  for (std::int64_t d = 0; d < kLatent; ++d) {
+    codes[static_cast<std::size_t>(d)] = 0.2f;
+    codes[static_cast<std::size_t>(kLatent + d)] = 0.6f;
+  }
+  stats.update(nn::from_vector(codes, {2, kLatent}), 0.75);
+  for (float m : stats.mean.to_vector<float>()) CHECK(m == Approx(0.75 * 0.5 + 0.25 * 0.4));
+  for (float v : stats.variance.to_vector<float>()) CHECK(v == Approx(0.75 / 12.0 + 0.25 * 0.04));
+  stats.update(nn::from_vector(codes, {2, kLatent}), 0.0);
+  const std::vector<float> latent =
+      stats.latent_from_noise(nn::full({3, kLatent}, 1.5)).to_vector<float>();
+  for (float z : latent) CHECK(z == Approx(0.4 + 1.5 * 0.2));
+
+  Config c = tiny_config();
+  c.z_dist = "encoder";
+  nn::manual_seed(4);
+  Trainer trainer(c, nn::Device::cpu(), random_labels(8));
+  const nn::Tensor images = nn::uniform({4, 3, 64, 64}, -1, 1);
+  const std::vector<float> before = trainer.latent_statistics.mean.to_vector<float>();
+  trainer.step(images, nn::from_vector(random_labels(4), {4, kAttributes}));
+  CHECK(trainer.latent_statistics.mean.to_vector<float>() != before);
+  CHECK(trainer.checkpoint_parts().modules.count("Z") == 1);
+  c.z_dist = "normal";
+  CHECK(Trainer(c, nn::Device::cpu(), random_labels(8)).checkpoint_parts().modules.count("Z") == 0);
+}

@@ -138,7 +138,8 @@ Tensor GeneratorEvaluator::draw_latent(const ConditionalGenerator& generator, st
   std::vector<float> z(static_cast<std::size_t>(n * generator.latent));
   for (float& v : z)
     v = static_cast<float>(generator.z == LatentDistribution::normal ? normal_draw(stream) : stream.next_double());
-  return rows_tensor(z, n, generator.latent, device_);
+  const Tensor noise = rows_tensor(z, n, generator.latent, device_);
+  return generator.latent_from_noise ? generator.latent_from_noise(noise) : noise;
 }
 
 GeneratorScores GeneratorEvaluator::evaluate(const ConditionalGenerator& generator) const {

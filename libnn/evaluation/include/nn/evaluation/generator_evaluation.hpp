@@ -44,8 +44,10 @@ using ImageEncoder = std::function<std::pair<Tensor, Tensor>(const Tensor& image
 struct ConditionalGenerator {
   ImageGenerator generate;  // (y, z) -> images [N,3,64,64] in [-1, 1]
   std::int64_t latent = 0;
-  LatentDistribution z = LatentDistribution::uniform;
+  LatentDistribution z = LatentDistribution::uniform;  // of the noise
   AttributeSampler attributes;
+  // The latent a noise tensor [n, latent] stands for; empty: the noise itself.
+  std::function<Tensor(const Tensor& noise)> latent_from_noise;
 };
 
 struct EvaluationOptions {
