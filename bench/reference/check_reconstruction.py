@@ -72,8 +72,10 @@ def main():
     originals_match = np.array_equal(libnn_originals, images_u8)
     largest = (torch_levels - libnn_levels).abs().max().item()
     boundary = (unrounded[differ] - torch.floor(unrounded[differ]) - 0.5).abs()
-    print(f"check_reconstruction: {n} images, PyTorch {args.dtype}: originals {'match' if originals_match else 'DIFFER'};"
-          f" {int(differ.sum())} of {differ.numel()} reconstruction levels differ, by at most {largest}"
+    originals = "match" if originals_match else "DIFFER"
+    print(f"check_reconstruction: {n} images, PyTorch {args.dtype}: originals {originals}; reconstruction levels "
+          f"{int(torch_levels.min())}..{int(torch_levels.max())} (std {torch_levels.double().std().item():.1f}); "
+          f"{int(differ.sum())} of {differ.numel()} differ, by at most {largest}"
           + (f"; those lie within {boundary.max().item():.2e} levels of a rounding boundary" if differ.any() else ""))
     sys.exit(0 if originals_match and largest <= 1 else 1)
 
