@@ -51,7 +51,7 @@ import torch
 
 from acgan_models import ATTRIBUTES, IMAGE_SIZE, LATENT, Discriminator, Encoder, Generator, bce
 from libnn_defaults import match_libnn
-from libnn_files import pixel_values, read_image_cache, read_safetensors, write_safetensors
+from libnn_files import FormatError, pixel_values, read_image_cache, read_safetensors, write_safetensors
 
 # The app's settings with their defaults (the `quick` preset), in config.json's
 # order; d_batch, g_reuse_fakes and adam are newer and written only when the
@@ -332,7 +332,10 @@ def main():
     torch.manual_seed(config["seed"])
     device, dtype = torch.device(args.device), torch.float64 if args.dtype == "f64" else torch.float32
 
-    images_u8, labels_u8, header = read_image_cache(args.cache_file)
+    try:
+        images_u8, labels_u8, header = read_image_cache(args.cache_file)
+    except (FormatError, OSError) as e:
+        parser.error(str(e))
     if header["shape"] != (3, IMAGE_SIZE, IMAGE_SIZE) or header["label_count"] != ATTRIBUTES:
         parser.error(f"{args.cache_file}: images {header['shape']} with {header['label_count']} labels; the models "
                      f"take 3x{IMAGE_SIZE}x{IMAGE_SIZE} images with {ATTRIBUTES} labels")
@@ -347,7 +350,10 @@ def main():
 
     trainer = Trainer(config, labels_all, device, dtype)
     if args.init_from:
-        trainer.load_models(args.init_from)
+        try:
+            trainer.load_models(args.init_from)
+        except (SettingError, FormatError, OSError) as e:
+            parser.error(str(e))
     os.makedirs(args.out, exist_ok=True)
     text = config_text(config, newer_keys)
     with open(os.path.join(args.out, "config.json"), "w") as f:
