@@ -53,9 +53,14 @@ def main():
         subprocess.run([args.app, "--reconstruct", args.checkpoint, "--images", ",".join(paths), "--out", scratch,
                         "--device", "cpu"], check=True, stdout=subprocess.DEVNULL)
         sheet = read_png(os.path.join(scratch, "reconstructed.png"))
+    # The sheet is a grid of min(8, 2n) columns over the n originals, then their n reconstructions.
     n = len(images_u8)
-    cells = [[sheet[r * (SIZE + MARGIN):r * (SIZE + MARGIN) + SIZE, c * (SIZE + MARGIN):c * (SIZE + MARGIN) + SIZE]
-              for c in range(n)] for r in range(2)]
+    columns = min(8, 2 * n)
+    cells = []
+    for i in range(2 * n):
+        top, left = (i // columns) * (SIZE + MARGIN), (i % columns) * (SIZE + MARGIN)
+        cells.append(sheet[top:top + SIZE, left:left + SIZE])
+    cells = [cells[:n], cells[n:]]
     libnn_originals = np.stack(cells[0]).transpose(0, 3, 1, 2)
     libnn_levels = torch.from_numpy(np.stack(cells[1]).transpose(0, 3, 1, 2).astype(np.int64))
 
