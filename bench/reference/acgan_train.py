@@ -15,7 +15,8 @@ with the app's sub-steps in the app's order (apps/acgan_celeba/trainer.cpp):
      batch's losses, "mixed" concatenates both batches, shuffles them, keeps
      the first `batch` and takes one mean BCE on w and one on y;
   2. G through the frozen D (w target g_target, y target y'), with a fresh y'
-     and z, or D's when g_reuse_fakes;
+     and z (g_fakes "fresh") or those of D's fakes ("reuse"; the setting
+     g_reuse_fakes true/false is read as "reuse"/"fresh");
   3. the autoencoder G(E(x)) with the mean absolute error (plus
      ae_attr_weight times the BCE of E's y head on the labels), with its own
      Adam over E's and G's parameters at lr * ae_lr_factor.
@@ -26,7 +27,11 @@ y' is a training label row (fake_labels "train"), random multi-hot
 PyTorch's (eps 1e-8) or Keras' (adam "keras": eps 1e-7 added to sqrt(v)
 before the bias correction of the step size). Pixels map to [-1, 1] as
 libnn's DataLoader maps them; each epoch is a fresh shuffle, the last partial
-batch dropped.
+batch dropped. Every random draw (initial weights, shuffles, y', z, noise,
+dropout) comes from PyTorch's generators seeded with the run's seed, so a run
+follows libnn's recipe in distribution, not draw for draw; from the same
+--init-from weights the networks compute what libnn's do (see
+check_reconstruction.py).
 
 Output in --out: checkpoint_last.safetensors (written after each epoch and at
 the end) with E., G. and D. under libnn's names, shapes, dtype (F32) and
@@ -54,7 +59,7 @@ from libnn_defaults import match_libnn
 from libnn_files import FormatError, pixel_values, read_image_cache, read_safetensors, write_safetensors
 
 # The app's settings with their defaults (the `quick` preset), in config.json's
-# order; d_batch, g_reuse_fakes and adam are newer and written only when the
+# order; d_batch, g_fakes and adam are newer and written only when the
 # given config.json has them, so that older builds of the app read the result.
 DEFAULTS = {
     "preset": "quick", "data": "synthetic", "synthetic_count": 3000, "device": "auto", "seed": 1, "epochs": 6,
@@ -63,11 +68,13 @@ DEFAULTS = {
     "fake_labels": "train", "z": "uniform", "input_noise": 0.0, "dropout": 0.0, "tf32": False,
     "keep_checkpoints": 3, "resume": "", "init_from": "",
 }
-NEWER_DEFAULTS = {"d_batch": "separate", "g_reuse_fakes": False, "adam": "pytorch"}
+NEWER_DEFAULTS = {"d_batch": "separate", "g_fakes": "fresh", "adam": "pytorch"}
 # Keys of config.json that describe the run but not the training recipe.
 RECORD_ONLY = {"changes"}
+# g_reuse_fakes (true/false) is taken for g_fakes ("reuse"/"fresh").
+G_FAKES_ALIAS = "g_reuse_fakes"
 CHOICES = {"fake_labels": ("train", "random", "ten-indices"), "z": ("uniform", "normal"),
-           "d_batch": ("separate", "mixed"), "adam": ("pytorch", "keras")}
+           "d_batch": ("separate", "mixed"), "g_fakes": ("fresh", "reuse"), "adam": ("pytorch", "keras")}
 TEN_INDICES = 10
 
 
@@ -86,6 +93,12 @@ def load_config(path):
             given = json.load(f)
         if not isinstance(given, dict):
             raise SettingError(f"{path}: not a JSON object")
+    if G_FAKES_ALIAS in given:
+        alias = given.pop(G_FAKES_ALIAS)
+        if not isinstance(alias, bool):
+            raise SettingError(f"{path}: setting '{G_FAKES_ALIAS}' is {json.dumps(alias)}, expected a bool")
+        if given.setdefault("g_fakes", "reuse" if alias else "fresh") != ("reuse" if alias else "fresh"):
+            raise SettingError(f"{path}: settings '{G_FAKES_ALIAS}' and 'g_fakes' disagree")
     for key, value in given.items():
         if key in RECORD_ONLY:
             continue
@@ -140,12 +153,12 @@ def make_adam(config, params, lr):
 
 def sample_f1(predicted, target):
     """Sample-averaged F1 of predictions > 0.5 against 0/1 targets; a sample
-    with no predicted and no true positive scores 1 (libnn's sample_f1)."""
+    with no predicted and no true positive scores 0 (sklearn's
+    average='samples', as libnn's sample_f1)."""
     p, t = predicted > 0.5, target > 0.5
     tp, fp, fn = (p & t).sum(1).double(), (p & ~t).sum(1).double(), (~p & t).sum(1).double()
     denominator = 2 * tp + fp + fn
-    f1 = torch.where(denominator == 0, torch.ones_like(tp), 2 * tp / denominator.clamp(min=1))
-    return f1.mean().item() if f1.numel() else float("nan")
+    return (2 * tp / denominator.clamp(min=1)).mean().item()
 
 
 def require_finite(value, what, d_steps):
@@ -190,7 +203,7 @@ class Trainer:
         with torch.no_grad():
             fakes = self.G(fake_y, fake_z)
         self.discriminator_step(images, labels, fakes, fake_y, m)
-        if self.config["g_reuse_fakes"]:
+        if self.config["g_fakes"] == "reuse":
             wanted_y, z = fake_y, fake_z
         else:
             wanted_y = self.sample_attributes(n)
@@ -210,23 +223,24 @@ class Trainer:
             loss_w = bce(w_real, real_w) + bce(w_fake, self.full(n, 0.0))
             loss_y = bce(y_real, labels) + bce(y_fake, fake_y)
             judged_w, is_real = torch.cat([w_real, w_fake]), torch.arange(2 * n, device=self.device) < n
-            real_y, real_labels = y_real, labels
+            f1_y, f1_target = y_real, labels
         else:
             keep = torch.randperm(2 * n, device=self.device)[:n]
             w, y = self.D(torch.cat([images, fakes])[keep])
             loss_w = bce(w, torch.cat([real_w, self.full(n, 0.0)])[keep])
-            loss_y = bce(y, torch.cat([labels, fake_y])[keep])
-            is_real = keep < n
-            judged_w, real_y, real_labels = w, y[is_real], labels[keep[is_real]]
+            y_target = torch.cat([labels, fake_y])[keep]
+            loss_y = bce(y, y_target)
+            judged_w, is_real, f1_y, f1_target = w, keep < n, y, y_target
         (loss_w + loss_y).backward()
         m["d_loss_w"], m["d_loss_y"] = loss_w.item(), loss_y.item()
         require_finite(m["d_loss_w"] + m["d_loss_y"], "the discriminator's loss", self.d_steps)
         self.opt_d.step()
         self.d_steps += 1
-        # Accuracy of w over every image D judged; F1 of y over the real ones.
+        # Over every image D judged; F1 of y on the real batch (separate) or
+        # on the kept rows (mixed), as the app logs them.
         said_real = judged_w.detach().flatten() > 0.5
         m["d_acc_w"] = (said_real == is_real).double().mean().item()
-        m["d_f1_y"] = sample_f1(real_y.detach(), real_labels)
+        m["d_f1_y"] = sample_f1(f1_y.detach(), f1_target)
 
     def generator_step(self, wanted_y, z, m):
         n = wanted_y.shape[0]
@@ -243,6 +257,7 @@ class Trainer:
         require_finite(m["g_loss_w"] + m["g_loss_y"], "the generator's loss", self.d_steps)
         self.opt_g.step()
         m["g_f1_y"] = sample_f1(y_gen.detach(), wanted_y)
+        m["d_acc_w_gen"] = (w_gen.detach() <= 0.5).double().mean().item()
 
     def autoencoder_step(self, images, labels, m):
         self.opt_ae.zero_grad()
@@ -359,7 +374,7 @@ def main():
     with open(os.path.join(args.out, "config.json"), "w") as f:
         f.write(text)
     losses = CsvLog(os.path.join(args.out, "losses.csv"), ["d_loss_w", "d_loss_y", "g_loss_w", "g_loss_y", "ae_loss"])
-    metrics = CsvLog(os.path.join(args.out, "metrics.csv"), ["d_acc_w", "d_f1_y", "g_f1_y"])
+    metrics = CsvLog(os.path.join(args.out, "metrics.csv"), ["d_acc_w", "d_f1_y", "g_f1_y", "d_acc_w_gen"])
     checkpoint = os.path.join(args.out, "checkpoint_last.safetensors")
     print(f"acgan_train: {count} images, batch {batch}, {batches_per_epoch} batches per epoch, lr {config['lr']}, "
           f"{args.device} {args.dtype}, {torch.get_num_threads()} threads, pytorch {torch.__version__}")
