@@ -76,6 +76,7 @@ G_FAKES_ALIAS = "g_reuse_fakes"
 CHOICES = {"fake_labels": ("train", "random", "ten-indices"), "z": ("uniform", "normal"),
            "d_batch": ("separate", "mixed"), "g_fakes": ("fresh", "reuse"), "adam": ("pytorch", "keras")}
 TEN_INDICES = 10
+HALVINGS = {0: "area", 1: "decimate"}  # the image cache's halving byte (nn::data::Halving)
 
 
 class SettingError(Exception):
@@ -354,6 +355,9 @@ def main():
     if header["shape"] != (3, IMAGE_SIZE, IMAGE_SIZE) or header["label_count"] != ATTRIBUTES:
         parser.error(f"{args.cache_file}: images {header['shape']} with {header['label_count']} labels; the models "
                      f"take 3x{IMAGE_SIZE}x{IMAGE_SIZE} images with {ATTRIBUTES} labels")
+    if not args.config:
+        # Without a run's settings, the data ones come from the cache itself.
+        config["fraction"], config["halving"] = header["fraction"], HALVINGS.get(header["halving"], "area")
     count, batch = header["count"], config["batch"]
     batches_per_epoch = count // batch
     if batches_per_epoch == 0:
