@@ -10,68 +10,10 @@ import argparse
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
+from acgan_models import ATTRIBUTES, LATENT, Discriminator, Encoder, Generator, bce
 from libnn_defaults import match_libnn
-
-ATTRIBUTES, LATENT = 40, 200
-
-
-def conv(cin, cout, k, stride):
-    # Keras `same` at stride 2 with a 4x4 kernel on even sizes pads 1 per side.
-    layer = nn.Conv2d(cin, cout, k, stride=stride, padding=1 if stride == 2 else 0)
-    nn.init.normal_(layer.weight, 0.0, 0.01)
-    nn.init.zeros_(layer.bias)
-    return layer
-
-
-def dense(cin, cout):
-    layer = nn.Linear(cin, cout)
-    nn.init.xavier_uniform_(layer.weight)
-    nn.init.zeros_(layer.bias)
-    return layer
-
-
-def deconv(cin, cout):
-    layer = nn.ConvTranspose2d(cin, cout, 4, stride=2, padding=1)
-    nn.init.normal_(layer.weight, 0.0, 0.01)
-    nn.init.zeros_(layer.bias)
-    return layer
-
-
-def trunk():
-    return nn.Sequential(conv(3, 32, 4, 2), nn.LeakyReLU(0.3), conv(32, 64, 4, 2), nn.LeakyReLU(0.3),
-                         conv(64, 128, 4, 2), nn.LeakyReLU(0.3), nn.Flatten(), dense(8192, 128), nn.LeakyReLU(0.3))
-
-
-class TwoHeads(nn.Module):
-    def __init__(self, first, second):
-        super().__init__()
-        self.trunk, self.first, self.second = trunk(), dense(128, first), dense(128, second)
-
-    def forward(self, x):
-        h = self.trunk(x)
-        return torch.sigmoid(self.first(h)), torch.sigmoid(self.second(h))
-
-
-class Generator(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.dense = dense(ATTRIBUTES + LATENT, 8192)
-        self.body = nn.Sequential(deconv(128, 128), nn.LeakyReLU(0.3), deconv(128, 64), nn.LeakyReLU(0.3),
-                                  deconv(64, 32), nn.LeakyReLU(0.3))
-        self.out = conv(32, 3, 8, 1)
-
-    def forward(self, y, z):
-        h = F.leaky_relu(self.dense(torch.cat([y, z], 1)), 0.3).view(-1, 128, 8, 8)
-        # Keras `same` for an 8x8 kernel at stride 1 pads 3 before and 4 after.
-        return torch.tanh(self.out(F.pad(self.body(h), (3, 4, 3, 4))))
-
-
-def bce(p, t):
-    p = p.clamp(1e-7, 1 - 1e-7)
-    return -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
 
 
 def main():
@@ -85,7 +27,7 @@ def main():
     args = parser.parse_args()
     match_libnn(args.threads, args.fastest)
     dev, n = torch.device(args.device), args.batch
-    E, D, G = TwoHeads(ATTRIBUTES, LATENT).to(dev), TwoHeads(1, ATTRIBUTES).to(dev), Generator().to(dev)
+    E, D, G = Encoder().to(dev), Discriminator().to(dev), Generator().to(dev)
     lr = 2e-4
     opt_d = torch.optim.Adam(D.parameters(), lr, betas=(0.5, 0.999))
     opt_g = torch.optim.Adam(G.parameters(), lr, betas=(0.5, 0.999))
