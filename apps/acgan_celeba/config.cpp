@@ -20,10 +20,19 @@ void apply_preset(const std::string& name, Config& c) {
     // silent, and at the original script's lr (5e-5, AE a quarter) faces only emerge
     // after thousands of steps; lr 1e-3 with the AE at half of it shows face
     // structure in the reconstructions within these few hundred.
+    // Measured by the attribute judge (docs/evaluation.md), these changes
+    // moved every figure the right way: 150 steps of the autoencoder alone at
+    // the full rate before the GAN joins, E's y head taught the labels, and
+    // G's latents drawn from the statistics of E's codes (with U[0, 1] z the
+    // generator ignored z and y: diversity 0.11 of real, control 0.50).
     c.batch = 32;
     c.lr = 1e-3;
-    c.ae_lr_factor = 0.5;
+    c.ae_lr_factor = 1.0;
+    c.ae_attr_weight = 1.0;
+    c.ae_warmup = 150;
+    c.z_dist = "encoder";
     c.epochs = 6;
+    c.eval_every = 3;  // each evaluation takes about 45 s on 2 cores
     c.synthetic_count = 3000;
   } else if (name == "attributes") {
     // Long enough for attribute control in the generated faces (3000 steps,
@@ -142,6 +151,8 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--ae-lr-factor", c.ae_lr_factor, "autoencoder learning rate as a fraction of --lr");
   cli.bind("--ae-attr-weight", c.ae_attr_weight,
            "weight of BCE between E's y head and the real labels in the autoencoder sub-step, 0 for MAE alone");
+  cli.bind("--ae-warmup", c.ae_warmup,
+           "the first N steps train only the autoencoder sub-step; D's and G's sub-steps join after");
   cli.bind("--beta1", c.beta1, "Adam beta1");
   cli.bind("--beta2", c.beta2, "Adam beta2");
   cli.bind("--real-target", c.real_target, "D's w target on real images (one-sided label smoothing)");
@@ -212,6 +223,7 @@ void validate(const Config& c) {
   if (c.z_dist != "uniform" && c.z_dist != "normal" && c.z_dist != "encoder")
     fail("--z must be 'uniform', 'normal' or 'encoder'");
   if (!(c.ae_attr_weight >= 0)) fail("--ae-attr-weight must not be negative");
+  if (c.ae_warmup < 0) fail("--ae-warmup must not be negative");
   if (c.input_noise < 0) fail("--input-noise must not be negative");
   if (c.dropout < 0 || c.dropout >= 1) fail("--dropout must be in [0, 1)");
   if (c.synthetic_count < 20) fail("--synthetic-count must be at least 20");
@@ -254,6 +266,7 @@ std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
       .add("lr", Value::number(c.lr))
       .add("ae_lr_factor", Value::number(c.ae_lr_factor))
       .add("ae_attr_weight", Value::number(c.ae_attr_weight))
+      .add("ae_warmup", Value::integer(c.ae_warmup))
       .add("beta1", Value::number(c.beta1))
       .add("beta2", Value::number(c.beta2))
       .add("real_target", Value::number(c.real_target))
@@ -354,6 +367,8 @@ Config config_from_json(const std::string& text, const std::string& source) {
     read("init_from", [&](const nn::json::Value& x) { c.init_from = x.as_string(); });
   if (v.find("keep_checkpoints"))  // absent in runs from before the option
     read("keep_checkpoints", [&](const nn::json::Value& x) { c.keep_checkpoints = int_in_range(x); });
+  if (v.find("ae_warmup"))  // absent in runs from before the option
+    read("ae_warmup", [&](const nn::json::Value& x) { c.ae_warmup = x.as_integer(); });
   // Absent in runs from before per-epoch evaluation.
   if (v.find("eval_every")) read("eval_every", [&](const nn::json::Value& x) { c.eval_every = int_in_range(x); });
   if (v.find("eval_faces")) read("eval_faces", [&](const nn::json::Value& x) { c.eval_faces = x.as_integer(); });

@@ -23,7 +23,8 @@ struct Config {
   std::string halving = "area";  // area | decimate
   double lr = 2e-4;              // D and G
   double ae_lr_factor = 0.25;    // the autoencoder's rate is lr times this
-  double ae_attr_weight = 0.0;   // BCE of E's y head on the real labels in the AE sub-step
+  double ae_attr_weight = 0.0;
+  std::int64_t ae_warmup = 0;    // the first steps train only the autoencoder   // BCE of E's y head on the real labels in the AE sub-step
   double beta1 = 0.5, beta2 = 0.999;
   double real_target = 0.9;      // D's w target for real images (one-sided smoothing)
   double g_target = 0.9;         // G's w target when training through D

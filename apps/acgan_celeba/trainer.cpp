@@ -93,6 +93,13 @@ nn::Tensor Trainer::latent_from_noise(const nn::Tensor& noise) const {
 StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
   const std::int64_t n = images.size(0);
   StepMetrics m;
+  if (ae_optimizer.steps() < config_.ae_warmup) {
+    const double unmeasured = std::nan("");
+    m.d_loss_w = m.d_loss_y = m.g_loss_w = m.g_loss_y = unmeasured;
+    m.d_acc_w = m.d_f1_y = m.g_f1_y = m.d_acc_w_gen = unmeasured;
+    autoencoder_step(images, labels, m);
+    return m;
+  }
   const nn::Tensor fake_y = sample_attributes(n);
   const nn::Tensor fake_z = sample_z(n);
   nn::Tensor fake_images;

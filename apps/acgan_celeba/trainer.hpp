@@ -8,6 +8,8 @@
 //     new ones, or with --g-fakes reuse the y' and z of D's fakes);
 //  3. the autoencoder G(E(x)) on the real batch with MAE, updating E and G at
 //     lr * ae_lr_factor with its own Adam.
+// The first ae_warmup steps run the autoencoder sub-step alone (D's and G's
+// figures are then NaN: not measured).
 #include <memory>
 #include <vector>
 

@@ -1,11 +1,12 @@
 #include "common/csv_log.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <limits>
 #include <ostream>
 #include <sstream>
+#include <string_view>
 
 #include "common/cli.hpp"
 #include "common/run_folder.hpp"
@@ -36,8 +37,12 @@ std::vector<double> parse_row(const std::string& line, std::size_t columns, cons
   std::vector<double> values;
   for (const std::string& cell : cells) {
     char* end = nullptr;
-    const double v = cell.empty() ? 0 : std::strtod(cell.c_str(), &end);
-    if (cell.empty() || *end != '\0' || !std::isfinite(v)) throw Error(where + ": '" + cell + "' is not a finite number");
+    if (cell.empty()) {  // a value the step did not measure
+      values.push_back(std::nan(""));
+      continue;
+    }
+    const double v = std::strtod(cell.c_str(), &end);
+    if (*end != '\0' || !std::isfinite(v)) throw Error(where + ": '" + cell + "' is not a finite number");
     values.push_back(v);
   }
   return values;
@@ -96,12 +101,16 @@ void CsvLog::append(const std::vector<double>& values) {
     throw Error(path_ + ": a row of " + std::to_string(values.size()) + " values for " +
                 std::to_string(columns_.size()) + " columns");
   std::ostringstream row;
-  row.precision(std::numeric_limits<double>::max_digits10);  // values read back exactly
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i > 0) row << ',';
     const double v = values[i];
-    if (v == std::floor(v) && std::fabs(v) < 9e15) row << static_cast<std::int64_t>(v);
-    else row << v;
+    if (std::isnan(v)) continue;  // not measured: an empty cell
+    if (v == std::floor(v) && std::fabs(v) < 9e15) {
+      row << static_cast<std::int64_t>(v);
+    } else {
+      char text[32];  // the shortest text that reads back as exactly v
+      row << std::string_view(text, static_cast<std::size_t>(std::to_chars(text, text + sizeof text, v).ptr - text));
+    }
   }
   out_ << row.str() << '\n';
   out_.flush();

@@ -22,7 +22,8 @@ class CsvLog {
   // it for appending.
   void open();
   // One row, as many values as columns, each written so that it reads back
-  // exactly (integral values as integers).
+  // exactly (integral values as integers); NaN, a value the step did not
+  // measure, is an empty cell.
   void append(const std::vector<double>& values);
   // The rows read back and kept, as written.
   const std::vector<std::string>& kept_rows() const { return kept_; }

@@ -191,7 +191,10 @@ std::string line_chart_svg(const CsvTable& table, const LinePlotOptions& options
       y_min = std::min(y_min, ys[i]), y_max = std::max(y_max, ys[i]);
     }
   }
-  if (!std::isfinite(x_min)) throw Error("plot: " + table.path() + " has no finite values in the plotted columns");
+  if (!std::isfinite(x_min)) {  // nothing measured yet (a warm-up, say): empty axes
+    x_min = y_min = 0;
+    x_max = y_max = 1;
+  }
   const Axis x_axis(x_min, x_max), y_axis(y_min, y_max);
 
   const double w = options.width_, h = options.height_;

@@ -20,10 +20,12 @@ with the app's sub-steps in the app's order (apps/acgan_celeba/trainer.cpp):
   3. the autoencoder G(E(x)) with the mean absolute error (plus
      ae_attr_weight times the BCE of E's y head on the labels), with its own
      Adam over E's and G's parameters at lr * ae_lr_factor.
+The first ae_warmup steps run the autoencoder sub-step alone.
 
 y' is a training label row (fake_labels "train"), random multi-hot
 ("random") or ten indices drawn from 0..39 with repeats set to 1
-("ten-indices"); z is U[0, 1] or N(0, 1) (z "uniform" | "normal"). Adam is
+("ten-indices"); z is U[0, 1], N(0, 1) or normal with the running per-dimension mean and
+variance of E's codes (z "uniform" | "normal" | "encoder"). Adam is
 PyTorch's (eps 1e-8) or Keras' (adam "keras": eps 1e-7 added to sqrt(v)
 before the bias correction of the step size). Pixels map to [-1, 1] as
 libnn's DataLoader maps them; each epoch is a fresh shuffle, the last partial
@@ -63,19 +65,22 @@ from libnn_files import FormatError, pixel_values, read_image_cache, read_safete
 # given config.json has them, so that older builds of the app read the result.
 DEFAULTS = {
     "preset": "quick", "data": "synthetic", "synthetic_count": 3000, "device": "auto", "seed": 1, "epochs": 6,
-    "steps": 0, "batch": 32, "fraction": 1.0, "halving": "area", "lr": 1e-3, "ae_lr_factor": 0.5,
-    "ae_attr_weight": 0.0, "beta1": 0.5, "beta2": 0.999, "real_target": 0.9, "g_target": 0.9,
-    "fake_labels": "train", "z": "uniform", "input_noise": 0.0, "dropout": 0.0, "tf32": False,
+    "steps": 0, "batch": 32, "fraction": 1.0, "halving": "area", "lr": 1e-3, "ae_lr_factor": 1.0,
+    "ae_attr_weight": 1.0, "beta1": 0.5, "beta2": 0.999, "real_target": 0.9, "g_target": 0.9,
+    "fake_labels": "train", "z": "encoder", "input_noise": 0.0, "dropout": 0.0, "tf32": False,
     "keep_checkpoints": 3, "resume": "", "init_from": "",
 }
-NEWER_DEFAULTS = {"d_batch": "separate", "g_fakes": "fresh", "adam": "pytorch"}
+NEWER_DEFAULTS = {"d_batch": "separate", "g_fakes": "fresh", "adam": "pytorch", "ae_warmup": 150, "eval_every": 3,
+                  "eval_faces": 2000, "eval_control": 100}
 # Keys of config.json that describe the run but not the training recipe.
 RECORD_ONLY = {"changes"}
 # g_reuse_fakes (true/false) is taken for g_fakes ("reuse"/"fresh").
 G_FAKES_ALIAS = "g_reuse_fakes"
-CHOICES = {"fake_labels": ("train", "random", "ten-indices"), "z": ("uniform", "normal"),
+CHOICES = {"fake_labels": ("train", "random", "ten-indices"), "z": ("uniform", "normal", "encoder"),
            "d_batch": ("separate", "mixed"), "g_fakes": ("fresh", "reuse"), "adam": ("pytorch", "keras")}
 TEN_INDICES = 10
+# z "encoder": how slowly the running statistics of E's codes move (as libnn).
+LATENT_MOMENTUM = 0.9
 HALVINGS = {0: "area", 1: "decimate"}  # the image cache's halving byte (nn::data::Halving)
 
 
@@ -179,7 +184,11 @@ class Trainer:
         self.opt_g = make_adam(config, self.G.parameters(), lr)
         self.opt_ae = make_adam(config, list(self.E.parameters()) + list(self.G.parameters()),
                                 lr * config["ae_lr_factor"])
-        self.d_steps = 0
+        self.d_steps = self.ae_steps = 0
+        # z "encoder": running per-dimension mean and variance of E's codes,
+        # starting at U[0, 1]'s moments.
+        self.z_mean = torch.full((LATENT,), 0.5, device=device, dtype=dtype)
+        self.z_variance = torch.full((LATENT,), 1.0 / 12.0, device=device, dtype=dtype)
 
     def full(self, n, value):
         return torch.full((n, 1), value, device=self.device, dtype=self.dtype)
@@ -194,12 +203,21 @@ class Trainer:
         return torch.zeros(n, ATTRIBUTES, device=self.device, dtype=self.dtype).scatter_(1, picks, 1.0)
 
     def sample_z(self, n):
+        if self.config["z"] == "encoder":
+            noise = torch.randn(n, LATENT, device=self.device, dtype=self.dtype)
+            return noise * self.z_variance.clamp(min=0).sqrt() + self.z_mean
         if self.config["z"] == "normal":
             return torch.randn(n, LATENT, device=self.device, dtype=self.dtype)
         return torch.rand(n, LATENT, device=self.device, dtype=self.dtype)
 
     def step(self, images, labels):
         n, m = images.shape[0], {}
+        if self.ae_steps < self.config["ae_warmup"]:
+            # The autoencoder alone; D's and G's figures are not measured.
+            for key in ("d_loss_w", "d_loss_y", "g_loss_w", "g_loss_y", "d_acc_w", "d_f1_y", "g_f1_y", "d_acc_w_gen"):
+                m[key] = float("nan")
+            self.autoencoder_step(images, labels, m)
+            return m
         fake_y, fake_z = self.sample_attributes(n), self.sample_z(n)
         with torch.no_grad():
             fakes = self.G(fake_y, fake_z)
@@ -263,6 +281,12 @@ class Trainer:
     def autoencoder_step(self, images, labels, m):
         self.opt_ae.zero_grad()
         code_y, code_z = self.E(images)
+        if self.config["z"] == "encoder":
+            with torch.no_grad():
+                mean = code_z.mean(0)
+                variance = ((code_z - mean) ** 2).mean(0)
+                self.z_mean = LATENT_MOMENTUM * self.z_mean + (1 - LATENT_MOMENTUM) * mean
+                self.z_variance = LATENT_MOMENTUM * self.z_variance + (1 - LATENT_MOMENTUM) * variance
         ae_loss = (self.G(code_y, code_z) - images).abs().mean()
         loss = ae_loss
         if self.config["ae_attr_weight"] > 0:
@@ -271,6 +295,7 @@ class Trainer:
         m["ae_loss"] = ae_loss.item()
         require_finite(m["ae_loss"], "the autoencoder's loss", self.d_steps)
         self.opt_ae.step()
+        self.ae_steps += 1
 
     def models(self):
         return {"E": self.E, "G": self.G, "D": self.D}
@@ -293,6 +318,9 @@ class Trainer:
     def save(self, path, metadata):
         tensors = {f"{prefix}.{name}": t.detach().to("cpu", torch.float32)
                    for prefix, model in self.models().items() for name, t in model.state_dict().items()}
+        if self.config["z"] == "encoder":
+            tensors["Z.mean"] = self.z_mean.to("cpu", torch.float32)
+            tensors["Z.variance"] = self.z_variance.to("cpu", torch.float32)
         write_safetensors(path, tensors, metadata)
 
 
@@ -303,7 +331,8 @@ class CsvLog:
         self.file.write(",".join(["step", "epoch"] + columns) + "\n")
 
     def append(self, step, epoch, metrics):
-        self.file.write(",".join([str(step), str(epoch)] + [f"{metrics[c]:.6g}" for c in self.columns]) + "\n")
+        cells = ["" if math.isnan(metrics[c]) else f"{metrics[c]:.6g}" for c in self.columns]
+        self.file.write(",".join([str(step), str(epoch)] + cells) + "\n")
         self.file.flush()
 
 

@@ -48,7 +48,7 @@ AppResult run_app(const nn::testing::ScratchDir& dir, const std::string& args) {
 
 // 20 synthetic faces make two batches of 8 per epoch.
 std::string tiny(const nn::testing::ScratchDir& dir, const std::string& out = "run") {
-  return "--synthetic-count 20 --batch 8 --cache " + dir.file("cache") + " --out " + dir.file(out);
+  return "--synthetic-count 20 --batch 8 --eval-every 0 --cache " + dir.file("cache") + " --out " + dir.file(out);
 }
 
 // Starts the program in the background; returns its process id.

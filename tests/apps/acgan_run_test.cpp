@@ -160,13 +160,15 @@ TEST_CASE("presets set the run's defaults and flags override them", "[acgan][con
   CHECK(quick.preset == "quick");
   CHECK(quick.batch == 32);
   CHECK(quick.lr == 1e-3);
-  CHECK(quick.ae_lr_factor == 0.5);
+  CHECK(quick.ae_lr_factor == 1.0);
   CHECK(quick.epochs == 6);
-  CHECK(quick.ae_attr_weight == 0);
+  CHECK(quick.ae_attr_weight == 1.0);
+  CHECK(quick.ae_warmup == 150);
+  CHECK(quick.z_dist == "encoder");
+  CHECK(quick.eval_every == 3);
   CHECK(quick.d_batch == "separate");
   CHECK(quick.fake_labels == "train");
   CHECK(quick.g_fakes == "fresh");
-  CHECK(quick.z_dist == "uniform");
   CHECK(quick.adam == "pytorch");
   CHECK(quick.halving == "area");
 

@@ -336,3 +336,26 @@ TEST_CASE("latent statistics follow E's codes and shape the latents drawn with -
   c.z_dist = "normal";
   CHECK(Trainer(c, nn::Device::cpu(), random_labels(8)).checkpoint_parts().modules.count("Z") == 0);
 }
+
+TEST_CASE("--ae-warmup steps train the autoencoder alone, then all three sub-steps run", "[acgan][warmup]") {
+  Config c = tiny_config();
+  c.ae_warmup = 2;
+  nn::manual_seed(6);
+  Trainer trainer(c, nn::Device::cpu(), random_labels(8));
+  const nn::Tensor images = nn::uniform({4, 3, 64, 64}, -1, 1);
+  const nn::Tensor labels = nn::from_vector(random_labels(4), {4, kAttributes});
+  const auto d_before = snapshot(trainer.discriminator), e_before = snapshot(trainer.encoder);
+  for (int i = 0; i < 2; ++i) {
+    const StepMetrics m = trainer.step(images, labels);
+    CHECK(std::isnan(m.d_loss_w));
+    CHECK(std::isnan(m.g_f1_y));
+    CHECK(std::isfinite(m.ae_loss));
+  }
+  CHECK(snapshot(trainer.discriminator) == d_before);
+  CHECK(snapshot(trainer.encoder) != e_before);
+  CHECK(trainer.d_optimizer.steps() == 0);
+  const StepMetrics m = trainer.step(images, labels);
+  CHECK(std::isfinite(m.d_loss_w));
+  CHECK(trainer.d_optimizer.steps() == 1);
+  CHECK(snapshot(trainer.discriminator) != d_before);
+}

@@ -109,6 +109,15 @@ TEST_CASE("plot: empty cells break a series into pieces, row numbers stand in fo
   CHECK_THAT(svg, Contains(">row</text>"));
 }
 
+TEST_CASE("plot: columns with nothing measured yet give empty axes, not an error", "[plot]") {
+  celeba_fixture::TempDir dir;
+  const fs::path csv = write_csv(dir, "step,a\n1,\n2,\n");
+  const std::string svg =
+      line_chart_svg(CsvTable::read(csv.string()), LinePlotOptions().x_column("step").y_columns({"a"}));
+  CHECK(polylines(svg).empty());
+  CHECK_THAT(svg, Contains("<svg"));
+}
+
 TEST_CASE("plot: bad input names the CSV and the problem", "[plot]") {
   celeba_fixture::TempDir dir;
   const fs::path csv = write_csv(dir, "step,loss\n1,0.5\n2,oops\n");

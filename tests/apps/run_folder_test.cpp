@@ -4,11 +4,13 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 #include <string>
 
 #include "common/csv_log.hpp"
+#include "common/plot.hpp"
 #include "common/run_folder.hpp"
 #include "support/file_bytes.hpp"
 #include "support/scratch_dir.hpp"
@@ -67,6 +69,23 @@ TEST_CASE("run_folder: a CSV log keeps its rows up to the resumed step and drops
   CHECK(quiet.str().empty());
 }
 
+TEST_CASE("run_folder: a CSV log writes each value so that it reads back exactly, NaN as an empty cell",
+          "[run_folder]") {
+  nn::testing::ScratchDir dir("run_folder_csv_exact");
+  const std::string path = dir.file("log.csv");
+  std::ostringstream notes;
+  nn::apps::CsvLog log(path, {"step", "a", "b"}, 0, notes);
+  log.open();
+  log.append({1, 0.1 + 0.2, std::nan("")});
+  log.append({2, 1.0 / 3.0, 2.5});
+  CHECK(read_bytes(path) == "step,a,b\n1,0.30000000000000004,\n2,0.3333333333333333,2.5\n");
+  const nn::apps::CsvTable table = nn::apps::CsvTable::read(path);
+  CHECK(table.numbers("a") == std::vector<double>{0.1 + 0.2, 1.0 / 3.0});
+  CHECK(std::isnan(table.numbers("b")[0]));
+  nn::apps::CsvLog resumed(path, {"step", "a", "b"}, 2, notes);
+  CHECK(resumed.kept_rows().size() == 2);
+}
+
 TEST_CASE("run_folder: a malformed CSV row names the file and line", "[run_folder]") {
   nn::testing::ScratchDir dir("run_folder_csv_bad");
   const std::string path = dir.file("log.csv");
@@ -77,6 +96,7 @@ TEST_CASE("run_folder: a malformed CSV row names the file and line", "[run_folde
   };
   CHECK_THROWS_WITH(reads("step,loss\n1,0.5\n2\n"), Contains("log.csv:3") && Contains("1 cells"));
   CHECK_THROWS_WITH(reads("step,loss\n1,nan\n"), Contains("log.csv:2") && Contains("nan"));
+  CHECK_THROWS_WITH(reads("step,loss\n,0.5\n"), Contains("log.csv:2") && Contains("step"));
   CHECK_THROWS_WITH(reads("step,loss\n2,0.5\n2,0.5\n"), Contains("log.csv:3") && Contains("step"));
   CHECK_THROWS_WITH(reads("step,loss\n1.5,0.5\n"), Contains("log.csv:2"));
   CHECK_THROWS_WITH(reads("step,cost\n1,0.5\n"), Contains("log.csv:1") && Contains("header"));
