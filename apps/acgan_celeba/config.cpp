@@ -160,8 +160,9 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--fake-labels", c.fake_labels,
            "attributes of fakes: 'train' (drawn from the labels), 'random' (each on with probability 1/2) or "
            "'ten-indices' (10 indices drawn from 0..39, repeats allowed, set to 1)");
-  cli.bind("--z", c.z_dist, "latent distribution: 'uniform' U[0,1], 'normal' N(0,1) or 'encoder' (normal with the running per-dimension "
-           "mean and variance of E's codes)");
+  cli.bind("--z", c.z_dist,
+           "latent distribution: 'uniform' U[0,1], 'normal' N(0,1) or 'encoder' (normal with the running "
+           "per-dimension mean and variance of E's codes)");
   cli.bind("--d-batch", c.d_batch,
            "D's sub-step: 'separate' (the real and the fake batch, losses summed) or 'mixed' (N rows drawn from the "
            "2N, one mean loss)");

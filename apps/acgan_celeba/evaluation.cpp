@@ -9,9 +9,9 @@
 namespace acgan {
 namespace {
 
-const std::vector<std::string> kColumns = {"step",      "epoch",         "control",  "sheet_control",
-                                           "frechet",   "frechet_floor", "diversity_ratio", "edit",
-                                           "reconstruction_mae"};
+const std::vector<std::string> kColumns = {
+    "step",          "epoch",           "control", "sheet_control",     "frechet",
+    "frechet_floor", "diversity_ratio", "edit",    "reconstruction_mae"};
 
 // Fake attribute vectors drawn the way the run's training draws them.
 nn::evaluation::AttributeSampler training_sampler(const Config& config, const std::vector<float>& labels) {
@@ -26,7 +26,8 @@ nn::evaluation::AttributeSampler training_sampler(const Config& config, const st
       std::vector<float> rows(static_cast<std::size_t>(n * kAttributes), 0.0f);
       for (std::int64_t r = 0; r < n; ++r)
         for (int draw = 0; draw < 10; ++draw) {
-          const auto a = std::min<std::int64_t>(kAttributes - 1, static_cast<std::int64_t>(stream.next_double() * kAttributes));
+          const auto a =
+              std::min<std::int64_t>(kAttributes - 1, static_cast<std::int64_t>(stream.next_double() * kAttributes));
           rows[static_cast<std::size_t>(r * kAttributes + a)] = 1.0f;
         }
       return rows;
@@ -47,8 +48,7 @@ nn::apps::FaceJudge prepare_judge(const Config& config, nn::Device device, std::
   setup.program = "acgan_celeba";
   setup.celeba_dir = config.data;
   setup.cache_dir = config.cache_dir;
-  setup.preprocess.halving =
-      config.halving == "area" ? nn::data::Halving::area_average : nn::data::Halving::decimate;
+  setup.preprocess.halving = config.halving == "area" ? nn::data::Halving::area_average : nn::data::Halving::decimate;
   setup.device = device;
   setup.options.frechet_faces = config.eval_faces;
   setup.options.control_faces = config.eval_control;
@@ -64,7 +64,7 @@ Evaluation evaluate(const nn::apps::FaceJudge& judge, Encoder& encoder, Generato
   conditional.generate = [&generator](const nn::Tensor& y, const nn::Tensor& z) { return generator.generate(y, z); };
   conditional.latent = kLatent;
   conditional.z = config.z_dist == "uniform" ? nn::evaluation::LatentDistribution::uniform
-                                              : nn::evaluation::LatentDistribution::normal;
+                                             : nn::evaluation::LatentDistribution::normal;
   if (config.z_dist == "encoder") {
     if (!statistics) throw nn::Error("acgan_celeba: --z encoder needs the latent statistics to evaluate");
     conditional.latent_from_noise = [statistics](const nn::Tensor& noise) {

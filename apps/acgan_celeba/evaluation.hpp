@@ -36,7 +36,8 @@ Evaluation evaluate(const nn::apps::FaceJudge& judge, Encoder& encoder, Generato
 
 // The table printed for people and the eval.json text.
 std::string evaluation_table(const nn::apps::FaceJudge& judge, const Evaluation& evaluation);
-std::string evaluation_json(const nn::apps::FaceJudge& judge, const Evaluation& evaluation, const std::string& checkpoint);
+std::string evaluation_json(const nn::apps::FaceJudge& judge, const Evaluation& evaluation,
+                            const std::string& checkpoint);
 
 // eval.csv: one row per evaluation during training, by step, and its plot.
 class EvaluationLog {

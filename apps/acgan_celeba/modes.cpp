@@ -149,7 +149,8 @@ int evaluate_mode(const Config& command_line) {
   const nn::SafetensorsFile file = load_checked(command_line.evaluate, {"E.", "G."});
   const auto stored = file.metadata.find("config");
   if (stored == file.metadata.end())
-    throw nn::Error("acgan_celeba: " + command_line.evaluate + ": no 'config' metadata; is it a checkpoint of acgan_celeba?");
+    throw nn::Error("acgan_celeba: " + command_line.evaluate +
+                    ": no 'config' metadata; is it a checkpoint of acgan_celeba?");
   // The run's data and sampling settings; where to write and how much to
   // generate come from this command line.
   Config config = config_from_json(stored->second, "checkpoint '" + command_line.evaluate + "' metadata 'config'");
@@ -297,7 +298,8 @@ int train_mode(const Config& command_line) {
     std::snprintf(suffix, sizeof suffix, "epoch_%03d.png", epoch + 1);
     write_reconstruction_sheet(config.out + "/reconstructions_" + suffix, trainer.encoder, trainer.generator,
                                sheet_images.front());
-    write_attribute_sheet(config.out + "/generated_" + suffix, trainer.generator, sheet_bases, trainer.latent_from_noise(sheet_noise), sheet_attributes());
+    write_attribute_sheet(config.out + "/generated_" + suffix, trainer.generator, sheet_bases,
+                          trainer.latent_from_noise(sheet_noise), sheet_attributes());
     const nn::Tensor& faces = sheet_images.front();
     write_edit_sheet(config.out + "/edited_" + suffix, trainer.encoder, trainer.generator,
                      faces.slice_batch(0, std::min<std::int64_t>(kSheetRows, faces.size(0))), sheet_attributes());

@@ -26,7 +26,8 @@ std::string format(const char* pattern, auto... values) {
 // The accuracy of `control` on attribute a, or NaN when it was not measured.
 double accuracy_of(const evaluation::AttributeControl& control, int a) {
   const auto at = std::find(control.attributes.begin(), control.attributes.end(), a);
-  return at == control.attributes.end() ? std::nan("") : control.accuracy[static_cast<std::size_t>(at - control.attributes.begin())];
+  return at == control.attributes.end() ? std::nan("")
+                                        : control.accuracy[static_cast<std::size_t>(at - control.attributes.begin())];
 }
 
 std::string cell(double v) { return std::isnan(v) ? "      -" : format("%7.3f", v); }
@@ -51,15 +52,15 @@ FaceJudge prepare_face_judge(const FaceJudgeSetup& setup, std::ostream& out) {
   FaceJudge judge;
   judge.trained = evaluation::load_or_train_judge(request);
   if (judge.trained.trained) {
-    out << setup.program << ": trained the attribute judge on " << faces.train->size() << " faces of "
-        << faces.source << " (" << judge.trained.reason << "); saved " << judge.trained.path << "\n"
+    out << setup.program << ": trained the attribute judge on " << faces.train->size() << " faces of " << faces.source
+        << " (" << judge.trained.reason << "); saved " << judge.trained.path << "\n"
         << judge_quality_table(judge.trained.quality);
   } else {
     out << setup.program << ": attribute judge " << judge.trained.path << " ("
         << judge.trained.quality.judgeable_indices().size() << " judgeable attributes)\n";
   }
   judge.evaluator = std::make_shared<evaluation::GeneratorEvaluator>(judge.trained.judge, judge.trained.quality,
-                                                                    faces.held_out, setup.options, setup.device);
+                                                                     faces.held_out, setup.options, setup.device);
   return judge;
 }
 
@@ -73,23 +74,23 @@ std::string judge_quality_table(const evaluation::JudgeQuality& q) {
   return text;
 }
 
-std::string scores_table(const evaluation::GeneratorScores& s,
-                         const std::optional<evaluation::AutoencoderScores>& ae, const evaluation::JudgeQuality& q) {
+std::string scores_table(const evaluation::GeneratorScores& s, const std::optional<evaluation::AutoencoderScores>& ae,
+                         const evaluation::JudgeQuality& q) {
   std::string text = format("  %-20s %7s %7s %7s\n", "attribute", "control", "edit", "judge");
   std::vector<int> shown = q.judgeable_indices();
   for (int a : s.sheet_control.attributes)
     if (std::find(shown.begin(), shown.end(), a) == shown.end()) shown.push_back(a);
   for (int a : shown) {
-    const double control = std::isnan(accuracy_of(s.control, a)) ? accuracy_of(s.sheet_control, a)
-                                                                  : accuracy_of(s.control, a);
+    const double control =
+        std::isnan(accuracy_of(s.control, a)) ? accuracy_of(s.sheet_control, a) : accuracy_of(s.control, a);
     text += format("  %-20s ", q.names[static_cast<std::size_t>(a)].c_str()) + cell(control) + " " +
             cell(ae ? accuracy_of(ae->edit, a) : std::nan("")) + " " +
-            cell(q.balanced_accuracy[static_cast<std::size_t>(a)]) + (q.judgeable[static_cast<std::size_t>(a)] ? "" : "  (not judgeable)") +
-            "\n";
+            cell(q.balanced_accuracy[static_cast<std::size_t>(a)]) +
+            (q.judgeable[static_cast<std::size_t>(a)] ? "" : "  (not judgeable)") + "\n";
   }
-  text += format("  attribute control, macro mean: %.3f over %zu judgeable attributes, %.3f over the %zu sheet attributes\n",
-                 s.control.macro_mean, s.control.attributes.size(), s.sheet_control.macro_mean,
-                 s.sheet_control.attributes.size());
+  text += format(
+      "  attribute control, macro mean: %.3f over %zu judgeable attributes, %.3f over the %zu sheet attributes\n",
+      s.control.macro_mean, s.control.attributes.size(), s.sheet_control.macro_mean, s.sheet_control.attributes.size());
   text += format("  Frechet distance: %.3f (real-vs-real floor %.3f, ratio %.2f)\n", s.frechet, s.frechet_floor,
                  s.frechet_floor > 0 ? s.frechet / s.frechet_floor : 0.0);
   text += format("  diversity: %.3f (real %.3f, ratio %.3f)\n", s.diversity, s.real_diversity, s.diversity_ratio());

@@ -2,7 +2,6 @@
 // attributes, its cache is reused and rebuilt when it should be, and the
 // generator evaluation built on it scores hand-made generators as expected.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -57,78 +56,6 @@ int index_of(const char* name) { return data::celeba_attribute_index(name); }
 
 }  // namespace
 
-TEST_CASE("the judge reads Male, Smiling and Eyeglasses from held-out synthetic faces", "[evaluation][judge]") {
-  const evaluation::TrainedJudge& judge = shared_judge();
-  REQUIRE(judge.trained);
-  const evaluation::JudgeQuality& q = judge.quality;
-  CHECK(q.faces == 150);
-  for (const char* name : {"Male", "Smiling", "Eyeglasses"}) {
-    const auto a = static_cast<std::size_t>(index_of(name));
-    INFO(name << ": accuracy " << q.accuracy[a] << ", majority " << q.majority_accuracy[a] << ", balanced "
-              << q.balanced_accuracy[a]);
-    CHECK(q.accuracy[a] > q.majority_accuracy[a]);
-    CHECK(q.balanced_accuracy[a] > 0.75);
-  }
-  // Judgeable exactly where the rule says.
-  for (std::size_t a = 0; a < q.names.size(); ++a) {
-    const bool expected = q.positives[a] >= evaluation::kJudgeableMinimumFaces &&
-                          q.faces - q.positives[a] >= evaluation::kJudgeableMinimumFaces &&
-                          q.balanced_accuracy[a] >= evaluation::kJudgeableBalancedAccuracy;
-    CHECK(q.judgeable[a] == expected);
-  }
-}
-
-TEST_CASE("a cached judge is loaded, not retrained, and gives the same answers", "[evaluation][judge]") {
-  const evaluation::TrainedJudge& first = shared_judge();
-  const evaluation::TrainedJudge again = evaluation::load_or_train_judge(request_in(kRoot / "judges"));
-  CHECK_FALSE(again.trained);
-  CHECK(again.path == first.path);
-  CHECK(json::dump(again.quality.to_json()) == json::dump(first.quality.to_json()));
-  NoGradGuard no_grad;
-  const Tensor images = uniform({4, 3, 64, 64}, -1.0, 1.0);
-  CHECK(first.judge->logits(images).to_vector<float>() == again.judge->logits(images).to_vector<float>());
-}
-
-TEST_CASE("a judge file that cannot be read is replaced by a fresh training", "[evaluation][judge]") {
-  const fs::path cache = kRoot / "judges_corrupt";
-  fs::remove_all(cache);
-  fs::create_directories(cache);
-  evaluation::JudgeRequest request = request_in(cache);
-  request.training.epochs = 1;
-  const std::string path = (cache / ("judge_" + evaluation::judge_fingerprint(request) + ".safetensors")).string();
-  std::ofstream(path) << "not a safetensors file";
-  const evaluation::TrainedJudge judge = evaluation::load_or_train_judge(request);
-  CHECK(judge.trained);
-  CHECK_THAT(judge.reason, Catch::Matchers::Contains("could not be read"));
-  CHECK_FALSE(evaluation::load_or_train_judge(request).trained);
-}
-
-TEST_CASE("the judge's fingerprint follows the faces and the training settings", "[evaluation][judge]") {
-  const evaluation::JudgeRequest request = request_in(kRoot / "unused");
-  evaluation::JudgeRequest other_settings = request;
-  other_settings.training.lr *= 2;
-  evaluation::JudgeRequest other_faces = request;
-  std::swap(other_faces.train, other_faces.held_out);
-  CHECK(evaluation::judge_fingerprint(request) == evaluation::judge_fingerprint(request_in(kRoot / "unused")));
-  CHECK(evaluation::judge_fingerprint(request) != evaluation::judge_fingerprint(other_settings));
-  CHECK(evaluation::judge_fingerprint(request) != evaluation::judge_fingerprint(other_faces));
-}
-
-TEST_CASE("training a judge leaves the global random state as it found it", "[evaluation][judge]") {
-  manual_seed(99);
-  const std::vector<float> expected = uniform({8}, 0.0, 1.0).to_vector<float>();
-  manual_seed(99);
-  evaluation::AttributeJudge judge(40);
-  evaluation::JudgeTraining short_training;
-  short_training.epochs = 1;
-  const RandomState before = random_state();
-  evaluation::train_judge(judge, faces(data::CelebaSplit::validation), short_training, Device::cpu());
-  CHECK(random_state().offset == before.offset);
-  CHECK(random_state().seed == before.seed);
-  manual_seed(99);
-  CHECK(uniform({8}, 0.0, 1.0).to_vector<float>() == expected);
-}
-
 namespace {
 
 evaluation::EvaluationOptions small_options() {
@@ -145,8 +72,7 @@ evaluation::EvaluationOptions small_options() {
 
 const evaluation::GeneratorEvaluator& shared_evaluator() {
   static const evaluation::GeneratorEvaluator evaluator(shared_judge().judge, shared_judge().quality,
-                                                        faces(data::CelebaSplit::test), small_options(),
-                                                        Device::cpu());
+                                                        faces(data::CelebaSplit::test), small_options(), Device::cpu());
   return evaluator;
 }
 
@@ -183,53 +109,129 @@ evaluation::ConditionalGenerator real_face_generator() {
 
 }  // namespace
 
-TEST_CASE("a generator that ignores y scores exactly 0.5 on attribute control", "[evaluation][generator]") {
-  const evaluation::GeneratorScores s = shared_evaluator().evaluate(real_face_generator());
-  REQUIRE(s.sheet_control.accuracy.size() == 3);
-  for (double a : s.sheet_control.accuracy) CHECK(a == 0.5);
-  for (double a : s.control.accuracy) CHECK(a == 0.5);
-}
+// One test case, so that one process trains the judge once and every
+// section reuses it (CTest runs test cases as separate processes).
+TEST_CASE("the attribute judge and the generator evaluation on a small set of synthetic faces", "[evaluation][judge]") {
+  SECTION("the judge reads Male, Smiling and Eyeglasses from held-out synthetic faces") {
+    const evaluation::TrainedJudge& judge = shared_judge();
+    REQUIRE(judge.trained);
+    const evaluation::JudgeQuality& q = judge.quality;
+    CHECK(q.faces == 150);
+    for (const char* name : {"Male", "Smiling", "Eyeglasses"}) {
+      const auto a = static_cast<std::size_t>(index_of(name));
+      INFO(name << ": accuracy " << q.accuracy[a] << ", majority " << q.majority_accuracy[a] << ", balanced "
+                << q.balanced_accuracy[a]);
+      CHECK(q.accuracy[a] > q.majority_accuracy[a]);
+      CHECK(q.balanced_accuracy[a] > 0.75);
+    }
+    // Judgeable exactly where the rule says.
+    for (std::size_t a = 0; a < q.names.size(); ++a) {
+      const bool expected = q.positives[a] >= evaluation::kJudgeableMinimumFaces &&
+                            q.faces - q.positives[a] >= evaluation::kJudgeableMinimumFaces &&
+                            q.balanced_accuracy[a] >= evaluation::kJudgeableBalancedAccuracy;
+      CHECK(q.judgeable[a] == expected);
+    }
+  }
 
-TEST_CASE("real faces lie near the real-vs-real floor; one repeated face has no diversity", "[evaluation][generator]") {
-  const evaluation::GeneratorScores real = shared_evaluator().evaluate(real_face_generator());
-  evaluation::ConditionalGenerator constant = real_face_generator();
-  const Tensor face = held_out_images(1);
-  constant.generate = [face](const Tensor& y, const Tensor&) {
-    std::vector<Tensor> rows(static_cast<std::size_t>(y.size(0)), face);
-    return concat(rows, 0);
-  };
-  const evaluation::GeneratorScores collapsed = shared_evaluator().evaluate(constant);
-  INFO("real faces: FD " << real.frechet << " (floor " << real.frechet_floor << "), diversity ratio "
-                         << real.diversity_ratio() << "; one face: FD " << collapsed.frechet);
-  CHECK(real.frechet < 2 * real.frechet_floor);
-  CHECK(collapsed.frechet > 5 * real.frechet);
-  CHECK(collapsed.diversity < 1e-4 * real.real_diversity);  // f32 rounding differs by batch row
-  CHECK(real.diversity_ratio() > 0.5);
-}
+  SECTION("a cached judge is loaded, not retrained, and gives the same answers") {
+    const evaluation::TrainedJudge& first = shared_judge();
+    const evaluation::TrainedJudge again = evaluation::load_or_train_judge(request_in(kRoot / "judges"));
+    CHECK_FALSE(again.trained);
+    CHECK(again.path == first.path);
+    CHECK(json::dump(again.quality.to_json()) == json::dump(first.quality.to_json()));
+    NoGradGuard no_grad;
+    const Tensor images = uniform({4, 3, 64, 64}, -1.0, 1.0);
+    CHECK(first.judge->logits(images).to_vector<float>() == again.judge->logits(images).to_vector<float>());
+  }
 
-TEST_CASE("two evaluations of one generator agree exactly", "[evaluation][generator]") {
-  const evaluation::GeneratorScores a = shared_evaluator().evaluate(real_face_generator());
-  const evaluation::GeneratorScores b = shared_evaluator().evaluate(real_face_generator());
-  CHECK(a.frechet == b.frechet);
-  CHECK(a.diversity == b.diversity);
-  CHECK(a.control.accuracy == b.control.accuracy);
-}
+  SECTION("a judge file that cannot be read is replaced by a fresh training") {
+    const fs::path cache = kRoot / "judges_corrupt";
+    fs::remove_all(cache);
+    fs::create_directories(cache);
+    evaluation::JudgeRequest request = request_in(cache);
+    request.training.epochs = 1;
+    const std::string path = (cache / ("judge_" + evaluation::judge_fingerprint(request) + ".safetensors")).string();
+    std::ofstream(path) << "not a safetensors file";
+    const evaluation::TrainedJudge judge = evaluation::load_or_train_judge(request);
+    CHECK(judge.trained);
+    CHECK_THAT(judge.reason, Catch::Matchers::Contains("could not be read"));
+    CHECK_FALSE(evaluation::load_or_train_judge(request).trained);
+  }
 
-TEST_CASE("an autoencoder that copies the image and ignores y: MAE 0, edit accuracy 0", "[evaluation][autoencoder]") {
-  auto judge = shared_judge().judge;
-  // The code's y is the judge's own verdict on the face, so a decoder that
-  // ignores y shows the judge the opposite of every requested flip.
-  const evaluation::ImageEncoder encode = [judge](const Tensor& images) {
-    const std::vector<float> p = judge->probabilities(images).to_vector<float>();
-    std::vector<float> verdict;
-    for (float v : p) verdict.push_back(v > 0.5f ? 1.0f : 0.0f);
-    return std::make_pair(from_vector(verdict, {images.size(0), 40}), images.reshape({images.size(0), 3 * 64 * 64}));
-  };
-  const evaluation::ImageGenerator decode = [](const Tensor&, const Tensor& z) {
-    return z.reshape({z.size(0), 3, 64, 64});
-  };
-  const evaluation::AutoencoderScores s = shared_evaluator().evaluate_autoencoder(encode, decode);
-  CHECK(s.reconstruction_mae == 0.0);
-  REQUIRE_FALSE(s.edit.accuracy.empty());
-  for (double a : s.edit.accuracy) CHECK(a == 0.0);
+  SECTION("the judge's fingerprint follows the faces and the training settings") {
+    const evaluation::JudgeRequest request = request_in(kRoot / "unused");
+    evaluation::JudgeRequest other_settings = request;
+    other_settings.training.lr *= 2;
+    evaluation::JudgeRequest other_faces = request;
+    std::swap(other_faces.train, other_faces.held_out);
+    CHECK(evaluation::judge_fingerprint(request) == evaluation::judge_fingerprint(request_in(kRoot / "unused")));
+    CHECK(evaluation::judge_fingerprint(request) != evaluation::judge_fingerprint(other_settings));
+    CHECK(evaluation::judge_fingerprint(request) != evaluation::judge_fingerprint(other_faces));
+  }
+
+  SECTION("training a judge leaves the global random state as it found it") {
+    manual_seed(99);
+    const std::vector<float> expected = uniform({8}, 0.0, 1.0).to_vector<float>();
+    manual_seed(99);
+    evaluation::AttributeJudge judge(40);
+    evaluation::JudgeTraining short_training;
+    short_training.epochs = 1;
+    const RandomState before = random_state();
+    evaluation::train_judge(judge, faces(data::CelebaSplit::validation), short_training, Device::cpu());
+    CHECK(random_state().offset == before.offset);
+    CHECK(random_state().seed == before.seed);
+    manual_seed(99);
+    CHECK(uniform({8}, 0.0, 1.0).to_vector<float>() == expected);
+  }
+
+  SECTION("a generator that ignores y scores exactly 0.5 on attribute control") {
+    const evaluation::GeneratorScores s = shared_evaluator().evaluate(real_face_generator());
+    REQUIRE(s.sheet_control.accuracy.size() == 3);
+    for (double a : s.sheet_control.accuracy) CHECK(a == 0.5);
+    for (double a : s.control.accuracy) CHECK(a == 0.5);
+  }
+
+  SECTION("real faces lie near the real-vs-real floor, one repeated face has no diversity") {
+    const evaluation::GeneratorScores real = shared_evaluator().evaluate(real_face_generator());
+    evaluation::ConditionalGenerator constant = real_face_generator();
+    const Tensor face = held_out_images(1);
+    constant.generate = [face](const Tensor& y, const Tensor&) {
+      std::vector<Tensor> rows(static_cast<std::size_t>(y.size(0)), face);
+      return concat(rows, 0);
+    };
+    const evaluation::GeneratorScores collapsed = shared_evaluator().evaluate(constant);
+    INFO("real faces: FD " << real.frechet << " (floor " << real.frechet_floor << "), diversity ratio "
+                           << real.diversity_ratio() << "; one face: FD " << collapsed.frechet);
+    CHECK(real.frechet < 2 * real.frechet_floor);
+    CHECK(collapsed.frechet > 5 * real.frechet);
+    CHECK(collapsed.diversity < 1e-4 * real.real_diversity);  // f32 rounding differs by batch row
+    CHECK(real.diversity_ratio() > 0.5);
+  }
+
+  SECTION("two evaluations of one generator agree exactly") {
+    const evaluation::GeneratorScores a = shared_evaluator().evaluate(real_face_generator());
+    const evaluation::GeneratorScores b = shared_evaluator().evaluate(real_face_generator());
+    CHECK(a.frechet == b.frechet);
+    CHECK(a.diversity == b.diversity);
+    CHECK(a.control.accuracy == b.control.accuracy);
+  }
+
+  SECTION("an autoencoder that copies the image and ignores y: MAE 0, edit accuracy 0") {
+    auto judge = shared_judge().judge;
+    // The code's y is the judge's own verdict on the face, so a decoder that
+    // ignores y shows the judge the opposite of every requested flip.
+    const evaluation::ImageEncoder encode = [judge](const Tensor& images) {
+      const std::vector<float> p = judge->probabilities(images).to_vector<float>();
+      std::vector<float> verdict;
+      for (float v : p) verdict.push_back(v > 0.5f ? 1.0f : 0.0f);
+      return std::make_pair(from_vector(verdict, {images.size(0), 40}), images.reshape({images.size(0), 3 * 64 * 64}));
+    };
+    const evaluation::ImageGenerator decode = [](const Tensor&, const Tensor& z) {
+      return z.reshape({z.size(0), 3, 64, 64});
+    };
+    const evaluation::AutoencoderScores s = shared_evaluator().evaluate_autoencoder(encode, decode);
+    CHECK(s.reconstruction_mae == 0.0);
+    REQUIRE_FALSE(s.edit.accuracy.empty());
+    for (double a : s.edit.accuracy) CHECK(a == 0.0);
+  }
 }

@@ -18,8 +18,7 @@ ConcatDataset::ConcatDataset(std::vector<std::shared_ptr<const Dataset>> parts) 
 }
 
 void ConcatDataset::read(std::int64_t i, std::uint8_t* image, float* labels) const {
-  if (i < 0 || i >= size_)
-    throw Error("ConcatDataset: sample " + std::to_string(i) + " of " + std::to_string(size_));
+  if (i < 0 || i >= size_) throw Error("ConcatDataset: sample " + std::to_string(i) + " of " + std::to_string(size_));
   for (const auto& part : parts_) {
     if (i < part->size()) return part->read(i, image, labels);
     i -= part->size();

@@ -96,8 +96,8 @@ JudgeQuality JudgeQuality::from_json(const json::Value& value) {
 void train_judge(AttributeJudge& judge, std::shared_ptr<const data::Dataset> faces, const JudgeTraining& training,
                  Device device, const data::ProgressReport& progress) {
   if (faces->label_count() != judge.attributes())
-    throw Error("train_judge: the data set has " + std::to_string(faces->label_count()) +
-                " labels, the judge reads " + std::to_string(judge.attributes()));
+    throw Error("train_judge: the data set has " + std::to_string(faces->label_count()) + " labels, the judge reads " +
+                std::to_string(judge.attributes()));
   const RandomStateGuard keep_random_state;
   manual_seed(training.seed);
   judge.to(device);
@@ -130,7 +130,8 @@ std::vector<bool> majority_labels(const data::Dataset& faces) {
   std::vector<std::int64_t> positive(static_cast<std::size_t>(k), 0);
   for (std::int64_t i = 0; i < n; ++i) {
     faces.read(i, image.data(), labels.data());
-    for (std::int64_t a = 0; a < k; ++a) positive[static_cast<std::size_t>(a)] += labels[static_cast<std::size_t>(a)] > 0.5f;
+    for (std::int64_t a = 0; a < k; ++a)
+      positive[static_cast<std::size_t>(a)] += labels[static_cast<std::size_t>(a)] > 0.5f;
   }
   std::vector<bool> majority;
   for (std::int64_t p : positive) majority.push_back(p * 2 > n);
@@ -145,7 +146,7 @@ JudgeQuality measure_judge(AttributeJudge& judge, std::shared_ptr<const data::Da
   judge.eval();
   NoGradGuard no_grad;
   data::DataLoader loader(std::move(held_out), data::DataLoaderOptions().batch_size(256).shuffle(false).tensor_options(
-                                                  TensorOptions().device(device)));
+                                                   TensorOptions().device(device)));
   std::vector<std::int64_t> correct(k, 0), majority_correct(k, 0), positives(k, 0), true_positives(k, 0),
       true_negatives(k, 0);
   std::int64_t faces = 0;
@@ -173,7 +174,8 @@ JudgeQuality measure_judge(AttributeJudge& judge, std::shared_ptr<const data::Da
     q.accuracy.push_back(static_cast<double>(correct[a]) / n);
     q.majority_accuracy.push_back(static_cast<double>(majority_correct[a]) / n);
     const double on_positives = positives[a] ? static_cast<double>(true_positives[a]) / pos : 0.0;
-    const double on_negatives = negatives ? static_cast<double>(true_negatives[a]) / static_cast<double>(negatives) : 0.0;
+    const double on_negatives =
+        negatives ? static_cast<double>(true_negatives[a]) / static_cast<double>(negatives) : 0.0;
     q.balanced_accuracy.push_back((on_positives + on_negatives) / 2);
     q.positives.push_back(positives[a]);
     q.judgeable.push_back(positives[a] >= kJudgeableMinimumFaces && negatives >= kJudgeableMinimumFaces &&

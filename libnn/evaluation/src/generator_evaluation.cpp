@@ -127,9 +127,8 @@ Tensor GeneratorEvaluator::judge_features(const Tensor& images) const {
   NoGradGuard no_grad;
   std::vector<Tensor> parts;
   for (std::int64_t begin = 0; begin < images.size(0); begin += options_.chunk)
-    parts.push_back(
-        judge_->features(images.slice_batch(begin, std::min(images.size(0), begin + options_.chunk))).to(
-            Device::cpu()));
+    parts.push_back(judge_->features(images.slice_batch(begin, std::min(images.size(0), begin + options_.chunk)))
+                        .to(Device::cpu()));
   return concat(parts, 0);
 }
 
@@ -180,12 +179,14 @@ GeneratorScores GeneratorEvaluator::evaluate(const ConditionalGenerator& generat
     const std::int64_t faces = options_.diversity_faces;
     double total = 0;
     for (std::int64_t c = 0; c < options_.diversity_conditions; ++c) {
-      const auto row = std::min(real_images_.size(0) - 1,
-                                static_cast<std::int64_t>(stream.next_double() * static_cast<double>(real_images_.size(0))));
+      const auto row =
+          std::min(real_images_.size(0) - 1,
+                   static_cast<std::int64_t>(stream.next_double() * static_cast<double>(real_images_.size(0))));
       std::vector<float> y;
       for (std::int64_t i = 0; i < faces; ++i)
         y.insert(y.end(), real_labels_.begin() + row * k, real_labels_.begin() + (row + 1) * k);
-      const Tensor images = generator.generate(rows_tensor(y, faces, k, device_), draw_latent(generator, faces, stream));
+      const Tensor images =
+          generator.generate(rows_tensor(y, faces, k, device_), draw_latent(generator, faces, stream));
       total += mean_pairwise_distance(judge_features(images));
     }
     scores.diversity = total / static_cast<double>(options_.diversity_conditions);

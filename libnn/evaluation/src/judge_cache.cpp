@@ -90,8 +90,8 @@ TrainedJudge load_or_train_judge(const JudgeRequest& request) {
     out.reason = "no cached judge for these faces yet";
   }
   train_judge(*out.judge, request.train, request.training, request.device, request.progress);
-  out.quality = measure_judge(*out.judge, request.held_out, majority_labels(*request.train), request.names,
-                              request.device);
+  out.quality =
+      measure_judge(*out.judge, request.held_out, majority_labels(*request.train), request.names, request.device);
   std::filesystem::create_directories(request.cache_dir);
   save_checkpoint(out.path, {{{"judge", out.judge.get()}}, {}}, {{kQualityKey, json::dump(out.quality.to_json())}});
   out.trained = true;

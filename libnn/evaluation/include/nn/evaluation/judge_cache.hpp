@@ -24,9 +24,9 @@ struct JudgeRequest {
 struct TrainedJudge {
   std::shared_ptr<AttributeJudge> judge;  // in eval mode, on the request's device
   JudgeQuality quality;
-  std::string path;     // the cache file
-  bool trained = false; // false when it was loaded
-  std::string reason;   // why it was trained ("no cached judge yet", ...)
+  std::string path;      // the cache file
+  bool trained = false;  // false when it was loaded
+  std::string reason;    // why it was trained ("no cached judge yet", ...)
 };
 
 TrainedJudge load_or_train_judge(const JudgeRequest& request);
