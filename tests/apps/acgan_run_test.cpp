@@ -107,7 +107,7 @@ TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on
   }
 }
 
-TEST_CASE("training evaluates each epoch into eval.csv; --evaluate gives the same figures, every time",
+TEST_CASE("training evaluates each epoch into eval.csv, and --evaluate gives the same figures every time",
           "[acgan][evaluation]") {
   const fs::path root = scratch("evaluation");
   nn::data::ensure_synthetic_celeba((root / "faces").string(), 300, 5);
