@@ -84,10 +84,11 @@ case "$mode" in
     echo "setup: sanitizer build (AddressSanitizer + UndefinedBehaviorSanitizer)"
     configure_and_build "$root/build-sanitize" all -DLIBNN_WITH_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DLIBNN_SANITIZE=address,undefined
-    # The learnability test trains a CNN for minutes; the release suite runs it.
+    # The learnability and judge tests train CNNs for minutes; the release
+    # suite runs them.
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" -L "unit|gradcheck|data" \
-        -E "small CNN learns"
+      ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" -L "unit|gradcheck|data|evaluation" \
+        -E "small CNN learns|attribute judge and the generator evaluation"
     echo "setup: whole suite took $(( $(date +%s) - start )) s"
     ;;
   *)

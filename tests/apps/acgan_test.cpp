@@ -337,7 +337,7 @@ TEST_CASE("latent statistics follow E's codes and shape the latents drawn with -
   CHECK(Trainer(c, nn::Device::cpu(), random_labels(8)).checkpoint_parts().modules.count("Z") == 0);
 }
 
-TEST_CASE("--ae-warmup steps train the autoencoder alone, then all three sub-steps run", "[acgan][warmup]") {
+TEST_CASE("warm-up steps (--ae-warmup) train the autoencoder alone, then all three sub-steps run", "[acgan][warmup]") {
   Config c = tiny_config();
   c.ae_warmup = 2;
   nn::manual_seed(6);
