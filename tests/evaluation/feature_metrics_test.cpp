@@ -8,6 +8,7 @@
 #include "nn/error.hpp"
 #include "nn/evaluation/feature_metrics.hpp"
 #include "nn/tensor.hpp"
+#include "evaluation/rotations.hpp"
 
 using nn::evaluation::frechet_distance;
 using nn::evaluation::mean_pairwise_distance;
@@ -77,21 +78,7 @@ std::vector<double> identity(int d) {
 
 // A rotation of R^4 by hand: two Givens rotations in disjoint planes, then a
 // third coupling them.
-std::vector<double> rotation4() {
-  std::vector<double> q = identity(4);
-  const auto givens = [&](int p, int r, double angle) {
-    const double c = std::cos(angle), s = std::sin(angle);
-    for (int i = 0; i < 4; ++i) {
-      const double qp = q[i * 4 + p], qr = q[i * 4 + r];
-      q[i * 4 + p] = c * qp - s * qr;
-      q[i * 4 + r] = s * qp + c * qr;
-    }
-  };
-  givens(0, 1, 0.6);
-  givens(2, 3, -0.9);
-  givens(1, 2, 1.3);
-  return q;
-}
+std::vector<double> rotation4() { return nn::testing::rotation4({{0, 1, 0.6}, {2, 3, -0.9}, {1, 2, 1.3}}); }
 
 double squared_distance(const std::vector<double>& a, const std::vector<double>& b) {
   double s = 0;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "symmetric_eigen.hpp"
+#include "evaluation/rotations.hpp"
 
 using nn::evaluation::detail::symmetric_eigen;
 using nn::evaluation::detail::symmetric_sqrt;
@@ -13,22 +14,7 @@ namespace {
 
 // An orthogonal 4x4 matrix: a Givens rotation in the (0, 1) plane, then one in
 // the (1, 3) plane, then one in the (2, 3) plane.
-std::vector<double> rotation4() {
-  std::vector<double> q(16, 0.0);
-  for (int i = 0; i < 4; ++i) q[i * 4 + i] = 1;
-  const auto givens = [&](int p, int r, double angle) {
-    const double c = std::cos(angle), s = std::sin(angle);
-    for (int i = 0; i < 4; ++i) {
-      const double qp = q[i * 4 + p], qr = q[i * 4 + r];
-      q[i * 4 + p] = c * qp - s * qr;
-      q[i * 4 + r] = s * qp + c * qr;
-    }
-  };
-  givens(0, 1, 0.7);
-  givens(1, 3, -1.1);
-  givens(2, 3, 0.4);
-  return q;
-}
+std::vector<double> rotation4() { return nn::testing::rotation4({{0, 1, 0.7}, {1, 3, -1.1}, {2, 3, 0.4}}); }
 
 // q diag(d) q^T.
 std::vector<double> rotated_diagonal(const std::vector<double>& q, const std::vector<double>& d) {
