@@ -63,6 +63,7 @@ CsvLog::CsvLog(std::string path, std::vector<std::string> columns, std::int64_t 
   const std::string text = buffer.str();
   std::size_t line_start = 0;
   std::int64_t line_number = 0, previous_step = 0;
+  std::size_t file_columns = columns_.size();
   while (line_start < text.size()) {
     ++line_number;
     const std::size_t newline = text.find('\n', line_start);
@@ -74,16 +75,25 @@ CsvLog::CsvLog(std::string path, std::vector<std::string> columns, std::int64_t 
     }
     line_start = newline + 1;
     if (line_number == 1) {
-      if (line != joined(columns_)) throw Error(where + ": the header is '" + line + "', expected '" + joined(columns_) + "'");
+      if (line == joined(columns_)) continue;
+      // A log from an older version that lacked the last columns: its rows
+      // are kept, with those cells empty (not measured).
+      std::size_t count = 0;
+      while (count < columns_.size() && joined({columns_.begin(), columns_.begin() + count + 1}) != line) ++count;
+      if (count + 1 >= columns_.size())
+        throw Error(where + ": the header is '" + line + "', expected '" + joined(columns_) + "'");
+      file_columns = count + 1;
+      notes << "note: " << where << " lacks the newer columns after '" << columns_[count]
+            << "'; its rows keep them empty\n";
       continue;
     }
-    const std::vector<double> values = parse_row(line, columns_.size(), where);
+    const std::vector<double> values = parse_row(line, file_columns, where);
     const double step = values.front();
     if (step != std::floor(step) || step <= static_cast<double>(previous_step))
       throw Error(where + ": the step " + line.substr(0, line.find(',')) + " does not follow step " +
                   std::to_string(previous_step));
     previous_step = static_cast<std::int64_t>(step);
-    if (previous_step <= resume_step) kept_.push_back(line);
+    if (previous_step <= resume_step) kept_.push_back(line + std::string(columns_.size() - file_columns, ','));
   }
   if (line_number == 0) throw Error(path_ + ":1: the file is empty, expected the header '" + joined(columns_) + "'");
 }

@@ -4,7 +4,8 @@
 // A resumed run reads its log back before writing anything: a torn last line
 // (no newline: the process died mid-write) is dropped with a note, rows after
 // the resumed step are dropped, and any other malformed row raises nn::Error
-// naming "<file>:<line>".
+// naming "<file>:<line>". A log written by an older version whose header
+// lacks the last columns is read with those cells empty.
 #include <cstdint>
 #include <fstream>
 #include <iosfwd>

@@ -86,6 +86,22 @@ TEST_CASE("run_folder: a CSV log writes each value so that it reads back exactly
   CHECK(resumed.kept_rows().size() == 2);
 }
 
+TEST_CASE("run_folder: a CSV log from an older version without the last columns resumes with them empty",
+          "[run_folder]") {
+  nn::testing::ScratchDir dir("run_folder_csv_older");
+  const std::string path = dir.file("log.csv");
+  write_bytes(path, "step,loss\n1,0.5\n2,0.25\n");
+  std::ostringstream notes;
+  nn::apps::CsvLog log(path, {"step", "loss", "accuracy"}, 2, notes);
+  CHECK_THAT(notes.str(), Contains("log.csv:1") && Contains("after 'loss'"));
+  log.open();
+  log.append({3, 0.125, 0.75});
+  CHECK(read_bytes(path) == "step,loss,accuracy\n1,0.5,\n2,0.25,\n3,0.125,0.75\n");
+  write_bytes(path, "step,accuracy\n1,0.5\n");
+  CHECK_THROWS_WITH(nn::apps::CsvLog(path, {"step", "loss", "accuracy"}, 2, notes),
+                    Contains("log.csv:1") && Contains("header"));
+}
+
 TEST_CASE("run_folder: a malformed CSV row names the file and line", "[run_folder]") {
   nn::testing::ScratchDir dir("run_folder_csv_bad");
   const std::string path = dir.file("log.csv");
