@@ -181,8 +181,8 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--eval-control", c.eval_control, "faces per side and attribute for attribute control");
   cli.group("Run folder and checkpoints");
   cli.bind("--resume", c.resume,
-           "checkpoint to continue its run from; only --epochs, --steps, --device, --tf32 and --keep-checkpoints "
-           "may change, --out defaults to the checkpoint's folder");
+           "checkpoint to continue its run from; only --epochs, --steps, --device, --tf32, --keep-checkpoints and "
+           "the --eval-* options may change, --out defaults to the checkpoint's folder");
   cli.bind("--init-from", c.init_from,
            "checkpoint whose E, G and D weights start a new run with this command line's settings (fresh "
            "optimisers, step 0)");

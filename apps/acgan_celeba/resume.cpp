@@ -14,8 +14,10 @@ namespace {
 
 // Options that say where a resumed run writes, not how it trains.
 const std::vector<std::string> kPlaceOptions = {"--resume", "--out", "--cache"};
-const std::vector<std::string> kChangeableOptions = {"--epochs", "--steps", "--device", "--tf32",
-                                                     "--keep-checkpoints"};
+// Options that change no training step: a resumed run may change them.
+const std::vector<std::string> kChangeableOptions = {"--epochs",           "--steps",      "--device",
+                                                     "--tf32",             "--eval-every", "--eval-faces",
+                                                     "--eval-control",     "--keep-checkpoints"};
 
 template <class T>
 void change(const Config& command_line, const std::string& flag, const T& wanted, T& setting, nn::json::Value from,
@@ -37,7 +39,8 @@ Config resumed_config(const Config& command_line, const nn::Metadata& metadata, 
       throw nn::apps::UsageError(
           "acgan_celeba: " + option +
           " cannot be given with --resume: a resumed run keeps the settings stored in its checkpoint, and only "
-          "--epochs, --steps, --device, --tf32 and --keep-checkpoints may change; to train with other settings from "
+          "--epochs, --steps, --device, --tf32, --keep-checkpoints and the --eval-* options may change; to train "
+          "with other settings from "
           "this run's weights, start a new run with --init-from " + path + " --out NEW");
   }
   const auto stored = metadata.find("config");
@@ -55,6 +58,12 @@ Config resumed_config(const Config& command_line, const nn::Metadata& metadata, 
          changes);
   change(command_line, "--keep-checkpoints", command_line.keep_checkpoints, c.keep_checkpoints,
          Value::integer(c.keep_checkpoints), Value::integer(command_line.keep_checkpoints), changes);
+  change(command_line, "--eval-every", command_line.eval_every, c.eval_every, Value::integer(c.eval_every),
+         Value::integer(command_line.eval_every), changes);
+  change(command_line, "--eval-faces", command_line.eval_faces, c.eval_faces, Value::integer(c.eval_faces),
+         Value::integer(command_line.eval_faces), changes);
+  change(command_line, "--eval-control", command_line.eval_control, c.eval_control, Value::integer(c.eval_control),
+         Value::integer(command_line.eval_control), changes);
   c.resume = path;
   const std::string folder = std::filesystem::path(path).parent_path().string();
   c.out = was_given(command_line, "--out") ? command_line.out : (folder.empty() ? "." : folder);

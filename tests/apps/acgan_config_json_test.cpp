@@ -3,6 +3,8 @@
 #include <string>
 
 #include "acgan_celeba/config.hpp"
+#include "acgan_celeba/resume.hpp"
+#include "common/cli.hpp"
 #include <nn/json.hpp>
 
 using namespace acgan;
@@ -81,4 +83,24 @@ TEST_CASE("the training-choice flags are checked and errors name them", "[acgan]
     stored.add(m.key, m.key == "d_batch" ? nn::json::Value::string("both") : m.value);
   CHECK_THROWS_WITH(config_from_json(nn::json::dump(stored, 2), "bad.json"),
                     Catch::Matchers::Contains("bad.json") && Catch::Matchers::Contains("--d-batch"));
+}
+
+TEST_CASE("a resumed run may change what it evaluates, and the change is recorded", "[acgan][config]") {
+  Config stored;
+  stored.eval_every = 1;
+  const nn::Metadata metadata = {{"config", to_json(stored)}};
+  Config command_line;
+  command_line.resume = "run/checkpoint_last.safetensors";
+  command_line.eval_every = 0;
+  command_line.eval_faces = 500;
+  command_line.given = {"--resume", "--eval-every", "--eval-faces"};
+  std::vector<ConfigChange> changes;
+  const Config resumed = resumed_config(command_line, metadata, changes);
+  CHECK(resumed.eval_every == 0);
+  CHECK(resumed.eval_faces == 500);
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[0].flag == "--eval-every");
+  CHECK(changes[1].flag == "--eval-faces");
+  command_line.given = {"--resume", "--lr"};
+  CHECK_THROWS_AS(resumed_config(command_line, metadata, changes), nn::apps::UsageError);
 }
