@@ -13,7 +13,7 @@ namespace {
 
 // Separate streams for the separate draws, so that changing one figure's
 // sample count leaves the others' draws alone.
-enum StreamId : std::uint64_t { kFrechetStream = 1, kControlStream, kDiversityStream, kEditStream };
+enum StreamId : std::uint64_t { kFrechetStream = 1, kControlStream, kDiversityStream };
 
 RandomStream stream_for(std::uint64_t seed, StreamId id) { return RandomStream(seed * 0x9e3779b97f4a7c15ULL + id); }
 
