@@ -107,18 +107,16 @@ GeneratorEvaluator::GeneratorEvaluator(std::shared_ptr<AttributeJudge> judge, Ju
   const std::vector<float> features = real_features_.to_vector<float>();
   double total = 0;
   std::int64_t pairs = 0;
-  for (const auto& [key, members] : groups)
-    for (std::size_t i = 0; i < members.size(); ++i)
-      for (std::size_t j = i + 1; j < members.size(); ++j) {
-        double d2 = 0;
-        for (std::int64_t f = 0; f < kJudgeFeatures; ++f) {
-          const double d = features[static_cast<std::size_t>(members[i] * kJudgeFeatures + f)] -
-                           features[static_cast<std::size_t>(members[j] * kJudgeFeatures + f)];
-          d2 += d * d;
-        }
-        total += std::sqrt(d2);
-        ++pairs;
-      }
+  for (const auto& [key, members] : groups) {
+    const auto m = static_cast<std::int64_t>(members.size());
+    if (m < 2) continue;
+    std::vector<float> rows;
+    for (std::int64_t i : members)
+      rows.insert(rows.end(), features.begin() + i * kJudgeFeatures, features.begin() + (i + 1) * kJudgeFeatures);
+    const std::int64_t group_pairs = m * (m - 1) / 2;
+    total += mean_pairwise_distance(from_vector(rows, {m, kJudgeFeatures})) * static_cast<double>(group_pairs);
+    pairs += group_pairs;
+  }
   if (pairs == 0) throw Error("GeneratorEvaluator: no two held-out faces share the sheet attributes");
   real_diversity_ = total / static_cast<double>(pairs);
 }
