@@ -289,16 +289,7 @@ std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
       .add("eval_control", Value::integer(c.eval_control))
       .add("resume", Value::string(c.resume))
       .add("init_from", Value::string(c.init_from));
-  if (!changes.empty()) {
-    std::vector<Value> items;
-    for (const ConfigChange& change : changes) {
-      Value item = Value::object();
-      item.add("step", Value::integer(change.step)).add("flag", Value::string(change.flag));
-      item.add("from", change.from).add("to", change.to);
-      items.push_back(item);
-    }
-    v.add("changes", Value::array(items));
-  }
+  if (!changes.empty()) v.add("changes", nn::apps::changes_to_json(changes));
   return nn::json::dump(v, 2) + "\n";
 }
 
@@ -383,24 +374,6 @@ Config config_from_json(const std::string& text, const std::string& source) {
     throw nn::Error(prefix + "the stored settings are invalid: " + e.what());
   }
   return c;
-}
-
-std::vector<ConfigChange> changes_from_json(const std::string& text, const std::string& source) {
-  const nn::json::Value v = parse_object(text, source);
-  std::vector<ConfigChange> changes;
-  const nn::json::Value* list = v.find("changes");
-  if (!list) return changes;
-  try {
-    for (const nn::json::Value& item : list->items()) {
-      const nn::json::Value *step = item.find("step"), *flag = item.find("flag"), *from = item.find("from"),
-                            *to = item.find("to");
-      if (!step || !flag || !from || !to) throw nn::Error("a change lacks step, flag, from or to");
-      changes.push_back({step->as_integer(), flag->as_string(), *from, *to});
-    }
-  } catch (const nn::Error& e) {
-    throw nn::Error("acgan_celeba: " + source + ": \"changes\": " + e.what());
-  }
-  return changes;
 }
 
 }  // namespace acgan

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/resume.hpp"
 #include "nn/json.hpp"
 
 namespace acgan {
@@ -23,8 +24,8 @@ struct Config {
   std::string halving = "area";  // area | decimate
   double lr = 2e-4;              // D and G
   double ae_lr_factor = 0.25;    // the autoencoder's rate is lr times this
-  double ae_attr_weight = 0.0;
-  std::int64_t ae_warmup = 0;    // the first steps train only the autoencoder   // BCE of E's y head on the real labels in the AE sub-step
+  double ae_attr_weight = 0.0;   // BCE of E's y head on the real labels in the AE sub-step
+  std::int64_t ae_warmup = 0;    // the first steps train only the autoencoder
   double beta1 = 0.5, beta2 = 0.999;
   double real_target = 0.9;      // D's w target for real images (one-sided smoothing)
   double g_target = 0.9;         // G's w target when training through D
@@ -59,12 +60,7 @@ enum class Mode { train, summary, generate, reconstruct, evaluate, list_attribut
 Mode mode_of(const Config& config);
 bool was_given(const Config& config, const std::string& option);
 
-// A setting changed when a run was resumed, from the step where it took effect.
-struct ConfigChange {
-  std::int64_t step = 0;
-  std::string flag;  // "--epochs"
-  nn::json::Value from, to;
-};
+using nn::apps::ConfigChange;
 
 // Parses argv over the chosen preset's defaults; returns false after --help
 // or --version. Raises nn::apps::UsageError for a command line that cannot run.
@@ -80,7 +76,5 @@ std::string to_json(const Config& config, const std::vector<ConfigChange>& chang
 // The settings of a run read back from to_json's text; `source` names the
 // file in errors. Paths (--out, --cache) and command-line state stay default.
 Config config_from_json(const std::string& text, const std::string& source);
-// The "changes" recorded in a config.json text.
-std::vector<ConfigChange> changes_from_json(const std::string& text, const std::string& source);
 
 }  // namespace acgan

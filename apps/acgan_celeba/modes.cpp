@@ -17,7 +17,9 @@
 #include "common/checkpoint_checks.hpp"
 #include "common/cli.hpp"
 #include "common/progress.hpp"
+#include "common/device_choice.hpp"
 #include "common/run_folder.hpp"
+#include "common/training_loop.hpp"
 #include "nn/data/celeba_attributes.hpp"
 #include "nn/data/data_loader.hpp"
 
@@ -26,34 +28,10 @@ namespace {
 
 constexpr std::int64_t kSheetRows = 6, kReconstructionImages = 16;
 
-nn::Device pick_device(const std::string& name) {
-  if (name == "auto") return nn::cuda_available() ? nn::Device::cuda(0) : nn::Device::cpu();
-  const nn::Device device = nn::Device::parse(name);
-  if (device.is_cuda() && !nn::cuda_available())
-    throw nn::Error("acgan_celeba: --device " + name + ": no usable CUDA device on this machine");
-  return device;
-}
-
 std::string join(const std::vector<float>& values) {
   std::string out;
   for (float v : values) out += (out.empty() ? "" : ",") + std::to_string(static_cast<int>(v));
   return out;
-}
-
-// A checkpoint read whole, refused when a tensor under one of `prefixes` (all
-// when empty) is not finite.
-nn::SafetensorsFile load_checked(const std::string& path, const std::vector<std::string>& prefixes) {
-  nn::SafetensorsFile file = nn::load_safetensors(path);
-  nn::apps::require_finite_tensors(file, path, prefixes);
-  return file;
-}
-
-void load_models(const nn::SafetensorsFile& file, const std::map<std::string, nn::Module*>& models,
-                 nn::Device device) {
-  for (const auto& [name, module] : models) {
-    module->load_state_dict(nn::select_prefixed(file.tensors, name));
-    module->to(device);
-  }
 }
 
 // The latent distribution a checkpoint's run trained with, unless --z was given.
@@ -75,23 +53,14 @@ std::shared_ptr<LatentStatistics> latent_statistics_of(const nn::SafetensorsFile
   return statistics;
 }
 
-bool same_folder(const std::string& a, const std::string& b) {
-  std::error_code ec;
-  return std::filesystem::equivalent(a, b, ec);
+nn::apps::RunFolderClaim folder_claim(const Config& config, bool continues_folder) {
+  return {config.out, "acgan_celeba", run_file_patterns(), continues_folder, config.overwrite};
 }
 
-// A new run (or a run resumed into another folder) may not take a folder
-// holding another run's files unless --overwrite.
-void refuse_taken_folder(const Config& config, bool continues_folder) {
-  if (continues_folder || config.overwrite) return;
-  const std::vector<std::string> found = nn::apps::matching_files(config.out, run_file_patterns());
-  if (found.empty()) return;
-  std::string listed;
-  for (std::size_t i = 0; i < found.size() && i < 4; ++i) listed += (i ? ", " : "") + found[i];
-  if (found.size() > 4) listed += ", ...";
-  throw nn::Error("acgan_celeba: the run folder '" + config.out + "' holds another run (" + listed +
-                  "); continue it with --resume " + config.out +
-                  "/checkpoint_last.safetensors, replace it with --overwrite, or choose another --out");
+nn::Device pick_device(const std::string& name) { return nn::apps::choose_device(name, "acgan_celeba"); }
+
+nn::SafetensorsFile load_checked(const std::string& path, const std::vector<std::string>& prefixes) {
+  return nn::apps::load_checked_checkpoint(path, prefixes);
 }
 
 }  // namespace
@@ -106,7 +75,7 @@ int generate_mode(const Config& config) {
   nn::set_tf32(config.tf32);
   const nn::SafetensorsFile file = load_checked(config.generate, {"G."});
   Generator generator;
-  load_models(file, {{"G", &generator}}, device);
+  nn::apps::load_modules(file, {{"G", &generator}}, device);
   const std::vector<float> base = attribute_majority(file.metadata, config.generate);
   std::vector<std::vector<float>> rows;
   for (const std::string& names : config.attr_rows) {
@@ -136,7 +105,7 @@ int reconstruct_mode(const Config& config) {
   const nn::SafetensorsFile file = load_checked(config.reconstruct, {"E.", "G."});
   Encoder encoder;
   Generator generator;
-  load_models(file, {{"E", &encoder}, {"G", &generator}}, device);
+  nn::apps::load_modules(file, {{"E", &encoder}, {"G", &generator}}, device);
   const nn::Tensor images = load_images_for_reconstruction(config.images).to(device);
   std::filesystem::create_directories(config.out);
   const std::string path = config.out + "/reconstructed.png";
@@ -154,8 +123,7 @@ int evaluate_mode(const Config& command_line) {
   // The run's data and sampling settings; where to write and how much to
   // generate come from this command line.
   Config config = config_from_json(stored->second, "checkpoint '" + command_line.evaluate + "' metadata 'config'");
-  const std::string folder = std::filesystem::path(command_line.evaluate).parent_path().string();
-  const std::string run_folder = folder.empty() ? "." : folder;
+  const std::string run_folder = nn::apps::checkpoint_folder(command_line.evaluate);
   config.out = was_given(command_line, "--out") ? command_line.out : run_folder;
   config.cache_dir = command_line.cache_dir.empty() ? run_folder + "/../cache" : command_line.cache_dir;
   config.eval_faces = command_line.eval_faces;
@@ -164,7 +132,7 @@ int evaluate_mode(const Config& command_line) {
   nn::set_tf32(command_line.tf32);
   Encoder encoder;
   Generator generator;
-  load_models(file, {{"E", &encoder}, {"G", &generator}}, device);
+  nn::apps::load_modules(file, {{"E", &encoder}, {"G", &generator}}, device);
   const TrainingData data = load_training_data(config);
   const nn::apps::FaceJudge judge = prepare_judge(config, device, std::cout);
   std::shared_ptr<LatentStatistics> statistics;
@@ -204,8 +172,8 @@ int train_mode(const Config& command_line) {
   if (!config.init_from.empty()) initial_weights = load_checked(config.init_from, {"E.", "G.", "D."});
   if (config.cache_dir.empty()) config.cache_dir = config.out + "/../cache";
   const bool continues_folder =
-      checkpoint && same_folder(config.out, std::filesystem::path(config.resume).parent_path().string());
-  refuse_taken_folder(config, continues_folder);
+      checkpoint && nn::apps::same_folder(config.out, nn::apps::checkpoint_folder(config.resume));
+  nn::apps::refuse_taken_folder(folder_claim(config, continues_folder));
   const nn::Device device = pick_device(config.device);
   nn::set_tf32(config.tf32);
   std::cout << "acgan_celeba: device " << device.str() << ", dtype f32, TF32 " << (nn::tf32_enabled() ? "on" : "off")
@@ -215,7 +183,7 @@ int train_mode(const Config& command_line) {
   nn::manual_seed(config.seed);
   Trainer trainer(config, device, data.labels);
   if (initial_weights) {
-    load_models(*initial_weights,
+    nn::apps::load_modules(*initial_weights,
                 {{"E", &trainer.encoder}, {"G", &trainer.generator}, {"D", &trainer.discriminator}}, device);
     std::cout << "acgan_celeba: E, G and D start from the weights of " << config.init_from << "\n";
   }
@@ -241,16 +209,16 @@ int train_mode(const Config& command_line) {
     sheet_images.push_back(first->images.slice_batch(0, std::min(kReconstructionImages, config.batch)));
   }
 
-  ResumePoint at;
+  nn::apps::ResumePoint at;
   std::vector<ConfigChange> history;
   if (checkpoint) {
     at = resume_point(checkpoint->metadata, config.resume, loader.batches_per_epoch());
-    require_steps_left(config, at, loader.batches_per_epoch());
+    nn::apps::require_steps_left("acgan_celeba", config.epochs, config.steps, at, loader.batches_per_epoch());
     nn::load_checkpoint(config.resume, trainer.checkpoint_parts());
     for (ConfigChange& change : changes) change.step = at.step;
     const std::string config_path = config.out + "/config.json";
     if (continues_folder && std::filesystem::exists(config_path))
-      history = changes_from_json(nn::apps::read_file(config_path), config_path);
+      history = nn::apps::changes_from_json(nn::apps::read_file(config_path), config_path, "acgan_celeba");
   }
   RunLog log(config.out, at.step, std::cout);
   EvaluationLog eval_log(config.out, at.step, std::cout);
@@ -258,13 +226,7 @@ int train_mode(const Config& command_line) {
   if (config.eval_every > 0) judge = prepare_judge(config, device, std::cout);
 
   // The folder is this run's from here on.
-  const nn::apps::RunFolderLock lock(config.out, "acgan_celeba");
-  refuse_taken_folder(config, continues_folder);
-  if (config.overwrite && !checkpoint)
-    for (const std::string& name : nn::apps::matching_files(config.out, run_file_patterns()))
-      std::filesystem::remove(config.out + "/" + name);
-  for (const std::string& name : nn::apps::sweep_temporary_files(config.out))
-    std::cout << "acgan_celeba: removed the stale temporary file " << config.out << "/" << name << "\n";
+  const auto lock = nn::apps::take_run_folder(folder_claim(config, continues_folder), std::cout);
   for (const ConfigChange& change : changes)
     std::cout << "acgan_celeba: " << change.flag << " changes from " << nn::json::dump(change.from) << " to "
               << nn::json::dump(change.to) << " at step " << change.step << "\n";
@@ -273,29 +235,29 @@ int train_mode(const Config& command_line) {
   log.open();
   eval_log.open();
   if (checkpoint) std::cout << "acgan_celeba: resumed from " << config.resume << " at step " << at.step << "\n";
-  std::int64_t step = at.step, skip_batches = at.batch_in_epoch;
-  const int start_epoch = at.epoch;
-  std::string last_checkpoint = config.resume.empty() ? "none" : config.resume;
-  const auto save = [&](int epoch, std::int64_t batch_in_epoch, const std::string& name) {
-    const nn::Metadata meta = {{"epoch", std::to_string(epoch)},
-                               {"batch_in_epoch", std::to_string(batch_in_epoch)},
-                               {"step", std::to_string(step)},
-                               {"attribute_majority", join(data.majority)},
-                               {"config", to_json(config)}};
-    const std::string path = config.out + "/" + name;
-    nn::save_checkpoint(path, trainer.checkpoint_parts(), meta);
-    nn::save_checkpoint(config.out + "/checkpoint_last.safetensors", trainer.checkpoint_parts(), meta);
+  const auto save = [&](const nn::apps::ResumePoint& position, const std::string& name) {
+    nn::Metadata meta = nn::apps::position_metadata(position);
+    meta["attribute_majority"] = join(data.majority);
+    meta["config"] = to_json(config);
+    nn::apps::save_run_checkpoint(config.out, name, trainer.checkpoint_parts(), meta, config.keep_checkpoints);
     nn::CheckpointParts generator_parts{{{"G", &trainer.generator}}, {}};
     if (config.z_dist == "encoder") generator_parts.modules["Z"] = &trainer.latent_statistics;
     nn::save_checkpoint(config.out + "/generator.safetensors", generator_parts, meta);
-    last_checkpoint = path;
-    if (config.keep_checkpoints > 0)
-      nn::apps::remove_all_but_newest(config.out, {"checkpoint_epoch_*.safetensors", "checkpoint_step_*.safetensors"},
-                                      static_cast<std::size_t>(config.keep_checkpoints));
+    return config.out + "/" + name;
   };
-  const auto sheets = [&](int epoch, bool last) {
+  std::int64_t step = at.step;
+  const auto train = [&](const nn::data::Batch& batch, std::int64_t at_step, int epoch) {
+    step = at_step;
+    const StepMetrics m = trainer.step(batch.images, batch.labels);
+    log.append(step, epoch, m);
+    char extra[160];
+    std::snprintf(extra, sizeof extra, "D %.3f/%.3f G %.3f/%.3f AE %.3f acc %.2f", m.d_loss_w, m.d_loss_y,
+                  m.g_loss_w, m.g_loss_y, m.ae_loss, m.d_acc_w);
+    return std::string(extra);
+  };
+  const auto end_of_epoch = [&](int epoch, bool last) {
     char suffix[32];
-    std::snprintf(suffix, sizeof suffix, "epoch_%03d.png", epoch + 1);
+    std::snprintf(suffix, sizeof suffix, "epoch_%03d.png", epoch);
     write_reconstruction_sheet(config.out + "/reconstructions_" + suffix, trainer.encoder, trainer.generator,
                                sheet_images.front());
     write_attribute_sheet(config.out + "/generated_" + suffix, trainer.generator, sheet_bases,
@@ -304,53 +266,27 @@ int train_mode(const Config& command_line) {
     write_edit_sheet(config.out + "/edited_" + suffix, trainer.encoder, trainer.generator,
                      faces.slice_batch(0, std::min<std::int64_t>(kSheetRows, faces.size(0))), sheet_attributes());
     log.plot();
-    if (judge && ((epoch + 1) % config.eval_every == 0 || last)) {
+    if (judge && (epoch % config.eval_every == 0 || last)) {
       const Evaluation evaluation =
           evaluate(*judge, trainer.encoder, trainer.generator, &trainer.latent_statistics, config, data.labels);
-      eval_log.append(step, epoch + 1, evaluation);
+      eval_log.append(step, epoch, evaluation);
       eval_log.plot();
-      std::cout << "acgan_celeba: epoch " << epoch + 1 << " seen by the attribute judge:\n"
+      std::cout << "acgan_celeba: epoch " << epoch << " seen by the attribute judge:\n"
                 << evaluation_table(*judge, evaluation);
     }
   };
 
   const auto start = std::chrono::steady_clock::now();
-  try {
-    for (int epoch = start_epoch; epoch < config.epochs; ++epoch) {
-      loader.start_epoch(epoch);
-      std::int64_t batch_in_epoch = 0;
-      for (; batch_in_epoch < skip_batches; ++batch_in_epoch) loader.next();
-      skip_batches = 0;
-      nn::apps::ProgressBar bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(config.epochs),
-                                loader.batches_per_epoch(), nn::apps::ProgressOptions().unit("batch"));
-      bar.update(batch_in_epoch);
-      bool stop = false;
-      while (std::optional<nn::data::Batch> batch = loader.next()) {
-        const StepMetrics m = trainer.step(batch->images, batch->labels);
-        ++step;
-        ++batch_in_epoch;
-        log.append(step, epoch + 1, m);
-        char extra[160];
-        std::snprintf(extra, sizeof extra, "D %.3f/%.3f G %.3f/%.3f AE %.3f acc %.2f", m.d_loss_w, m.d_loss_y,
-                      m.g_loss_w, m.g_loss_y, m.ae_loss, m.d_acc_w);
-        bar.update(batch_in_epoch, extra);
-        if (config.steps > 0 && step >= config.steps) {
-          stop = true;
-          break;
-        }
-      }
-      bar.finish();
-      const bool epoch_done = batch_in_epoch >= loader.batches_per_epoch();
-      char name[48];
-      std::snprintf(name, sizeof name, "checkpoint_epoch_%03d.safetensors", epoch + 1);
-      save(epoch_done ? epoch + 1 : epoch, epoch_done ? 0 : batch_in_epoch,
-           epoch_done ? name : "checkpoint_step_" + std::to_string(step) + ".safetensors");
-      sheets(epoch, stop || epoch + 1 == config.epochs);
-      if (stop) break;
-    }
-  } catch (const nn::Error& e) {
-    throw nn::Error(std::string(e.what()) + "; stopped, last good checkpoint: " + last_checkpoint);
-  }
+  nn::apps::TrainingLoop loop;
+  loop.program = "acgan_celeba";
+  loop.epochs = config.epochs;
+  loop.steps = config.steps;
+  loop.start = at;
+  loop.resumed_from = config.resume;
+  loop.train = train;
+  loop.save = save;
+  loop.end_of_epoch = end_of_epoch;
+  step = nn::apps::run_training_loop(loader, loop);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "acgan_celeba: " << step << " steps, " << seconds << " s; run folder " << config.out << "\n";
   return 0;

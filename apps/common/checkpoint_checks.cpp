@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "nn/error.hpp"
+#include "nn/state_dict.hpp"
 
 namespace nn::apps {
 
@@ -38,6 +39,19 @@ std::int64_t metadata_integer(const Metadata& metadata, const std::string& key, 
     throw Error("checkpoint '" + path + "': metadata entry '" + key + "' is " + text + ", outside [" +
                 std::to_string(min) + ", " + std::to_string(max) + "]");
   return value;
+}
+
+SafetensorsFile load_checked_checkpoint(const std::string& path, const std::vector<std::string>& prefixes) {
+  SafetensorsFile file = load_safetensors(path);
+  require_finite_tensors(file, path, prefixes);
+  return file;
+}
+
+void load_modules(const SafetensorsFile& file, const std::map<std::string, Module*>& modules, Device device) {
+  for (const auto& [name, module] : modules) {
+    module->load_state_dict(select_prefixed(file.tensors, name));
+    module->to(device);
+  }
 }
 
 }  // namespace nn::apps

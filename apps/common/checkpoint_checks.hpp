@@ -2,9 +2,11 @@
 // Checks on what an app reads back from a checkpoint, each raising nn::Error
 // that names the file and the tensor or metadata entry at fault.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "nn/nn/module.hpp"
 #include "nn/safetensors.hpp"
 
 namespace nn::apps {
@@ -20,5 +22,12 @@ std::int64_t metadata_integer(const Metadata& metadata, const std::string& key, 
 
 // The metadata entry `key`, which must be present.
 const std::string& metadata_text(const Metadata& metadata, const std::string& key, const std::string& path);
+
+// A checkpoint read whole, refused by require_finite_tensors (with `prefixes`).
+SafetensorsFile load_checked_checkpoint(const std::string& path, const std::vector<std::string>& prefixes);
+
+// Loads each module from the tensors under its name ("G" takes "G.*") and
+// moves it to `device`.
+void load_modules(const SafetensorsFile& file, const std::map<std::string, Module*>& modules, Device device);
 
 }  // namespace nn::apps

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <ostream>
 
 #include "nn/error.hpp"
 
@@ -140,6 +141,34 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     fs::remove(temporary, ec);
     throw Error("cannot rename '" + temporary + "' over '" + path + "'");
   }
+}
+
+bool same_folder(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return std::filesystem::equivalent(a, b, ec);
+}
+
+void refuse_taken_folder(const RunFolderClaim& claim) {
+  if (claim.continues_folder || claim.overwrite) return;
+  const std::vector<std::string> found = matching_files(claim.dir, claim.patterns);
+  if (found.empty()) return;
+  std::string listed;
+  for (std::size_t i = 0; i < found.size() && i < 4; ++i) listed += (i ? ", " : "") + found[i];
+  if (found.size() > 4) listed += ", ...";
+  throw Error(claim.program + ": the run folder '" + claim.dir + "' holds another run (" + listed +
+              "); continue it with --resume " + claim.dir +
+              "/checkpoint_last.safetensors, replace it with --overwrite, or choose another --out");
+}
+
+std::unique_ptr<RunFolderLock> take_run_folder(const RunFolderClaim& claim, std::ostream& out) {
+  auto lock = std::make_unique<RunFolderLock>(claim.dir, claim.program);
+  refuse_taken_folder(claim);
+  if (claim.overwrite && !claim.continues_folder)
+    for (const std::string& name : matching_files(claim.dir, claim.patterns))
+      std::filesystem::remove(claim.dir + "/" + name);
+  for (const std::string& name : sweep_temporary_files(claim.dir))
+    out << claim.program << ": removed the stale temporary file " << claim.dir << "/" << name << "\n";
+  return lock;
 }
 
 }  // namespace nn::apps

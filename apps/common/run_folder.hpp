@@ -2,6 +2,8 @@
 // A training run's folder: owned by one run at a time (a flock on <dir>/.lock
 // that names its holder), refused to a new run while it holds another run's
 // files, swept of the temporary files that an interrupted atomic write leaves.
+#include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,5 +43,27 @@ std::string read_file(const std::string& path);
 // Writes `text` to `path` through a temporary file renamed over it: a crash
 // leaves the old file or the new one, never a mix.
 void write_file_atomically(const std::string& path, const std::string& text);
+
+// Whether two paths name the same existing folder.
+bool same_folder(const std::string& a, const std::string& b);
+
+// A run's claim on its folder. `patterns` match the files a run writes; a
+// new run (or a run resumed into another folder) may not take a folder that
+// holds any of them unless it may overwrite.
+struct RunFolderClaim {
+  std::string dir, program;
+  std::vector<std::string> patterns;
+  bool continues_folder = false;  // a resumed run writing on into its own folder
+  bool overwrite = false;         // --overwrite
+};
+
+// Raises nn::Error naming some of the files found and the ways out (--resume,
+// --overwrite, another --out) when the claim cannot take the folder.
+void refuse_taken_folder(const RunFolderClaim& claim);
+
+// Makes the folder the run's: locks it, checks the claim again under the
+// lock, removes the other run's files when overwriting, and sweeps stale
+// temporary files (each named on `out`). Hold the lock for the whole run.
+std::unique_ptr<RunFolderLock> take_run_folder(const RunFolderClaim& claim, std::ostream& out);
 
 }  // namespace nn::apps
