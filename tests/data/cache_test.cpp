@@ -218,3 +218,67 @@ TEST_CASE("bad images stop the cache build with the file's name", "[cache]") {
   CHECK(read_text(f.cache()) == before);
   CHECK(std::distance(fs::directory_iterator(f.cache().parent_path()), fs::directory_iterator()) == 1);
 }
+
+TEST_CASE("the image cache keeps tutorial crops apart from face crops of the same folder", "[cache]") {
+  CacheFixture f;
+  const PreprocessOptions tutorial{CropMode::tutorial_crop, 28, Halving::area_average};
+  const PreprocessOptions face{CropMode::face_crop, 64, Halving::area_average};
+  ImageCacheRequest face_request = f.request;
+  face_request.cache_path = (f.dir.path() / "cache" / "face.bin").string();
+  face_request.preprocess = face;
+  f.request.preprocess = tutorial;
+
+  REQUIRE(load_or_build(f.request).built);
+  REQUIRE(load_or_build(face_request).built);
+  const ImageCacheResult tutorial_read = load_or_build(f.request);
+  const ImageCacheResult face_read = load_or_build(face_request);
+  CHECK_FALSE(tutorial_read.built);
+  CHECK_FALSE(face_read.built);
+  CHECK(tutorial_read.dataset->image_shape() == nn::Shape{3, 28, 28});
+  CHECK(face_read.dataset->image_shape() == nn::Shape{3, 64, 64});
+  for (int i = 0; i < 6; ++i) {
+    CHECK(image_of(*tutorial_read.dataset, i) == expected_planar(f.image(i), tutorial));
+    CHECK(image_of(*face_read.dataset, i) == expected_planar(f.image(i), face));
+  }
+
+  SECTION("one file switched between the modes is rebuilt each time") {
+    f.request.preprocess = face;
+    const ImageCacheResult switched = load_or_build(f.request);
+    CHECK(switched.built);
+    CHECK(switched.reason == "the selection or preprocessing parameters changed");
+    CHECK(image_of(*switched.dataset, 5) == expected_planar(f.image(5), face));
+    f.request.preprocess = tutorial;
+    CHECK(load_or_build(f.request).built);
+  }
+  SECTION("a tutorial crop at another size is rebuilt") {
+    f.request.preprocess.size = 64;
+    const ImageCacheResult resized = load_or_build(f.request);
+    CHECK(resized.built);
+    CHECK(resized.reason == "the selection or preprocessing parameters changed");
+    CHECK(resized.dataset->image_shape() == nn::Shape{3, 64, 64});
+    CHECK(image_of(*resized.dataset, 3) == expected_planar(f.image(3), f.request.preprocess));
+  }
+}
+
+TEST_CASE("the image cache serves face crops at 128 and whole-image resizes at 64 and 128", "[cache]") {
+  CacheFixture f;
+  for (const PreprocessOptions& options : {PreprocessOptions{CropMode::face_crop, 128, Halving::area_average},
+                                           PreprocessOptions{CropMode::resize, 64, Halving::area_average},
+                                           PreprocessOptions{CropMode::resize, 128, Halving::area_average}}) {
+    f.request.preprocess = options;
+    REQUIRE(load_or_build(f.request).built);
+    const ImageCacheResult read = load_or_build(f.request);
+    CHECK_FALSE(read.built);
+    CHECK(read.dataset->image_shape() == nn::Shape{3, options.size, options.size});
+    for (int i = 0; i < 6; ++i) CHECK(image_of(*read.dataset, i) == expected_planar(f.image(i), options));
+  }
+}
+
+TEST_CASE("the image cache refuses a size its crop mode cannot make", "[cache]") {
+  CacheFixture f;
+  f.request.preprocess = {CropMode::face_crop, 28, Halving::area_average};
+  CHECK_THROWS_WITH(load_or_build(f.request), Contains("image cache") && Contains("64 or 128"));
+  f.request.preprocess = {CropMode::tutorial_crop, 0, Halving::area_average};
+  CHECK_THROWS_WITH(load_or_build(f.request), Contains("image cache") && Contains("at least 1"));
+  CHECK_FALSE(fs::exists(f.cache()));
+}

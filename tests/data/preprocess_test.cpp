@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "nn/data/preprocess.hpp"
 #include "nn/error.hpp"
@@ -157,4 +159,108 @@ TEST_CASE("centre crop takes the middle square then resizes", "[preprocess]") {
 TEST_CASE("halving needs an even size", "[preprocess]") {
   CHECK_THROWS_AS(halve(gradient(5, 4), Halving::area_average), nn::Error);
   CHECK_THROWS_AS(crop(gradient(10, 10), 5, 5, 6, 6), nn::Error);
+}
+
+TEST_CASE("bilinear resize shrinks with a triangle filter as wide as the scale", "[preprocess]") {
+  // 4 -> 2: scale 2, so the triangle reaches 2 source pixels either side.
+  // Output 0 is centred at 1.0; sources centred at 0.5, 1.5, 2.5, 3.5 lie
+  // 0.5, 0.5, 1.5, 2.5 away: weights 1 - d/2 = 0.75, 0.75, 0.25, 0 (sum 1.75).
+  // Output 1 (centre 3.0) mirrors them: 0, 0.25, 0.75, 0.75.
+  // Plain 2-tap bilinear would give 15 and 36 for the first channel.
+  nn::Image image(4, 1, 2);
+  image.pixels = {10, 245, 20, 20, 30, 30, 41, 41};
+  const nn::Image out = resize_bilinear(image, 2, 1);
+  REQUIRE(out.width == 2);
+  REQUIRE(out.height == 1);
+  REQUIRE(out.channels == 2);
+  CHECK(out.at(0, 0, 0) == 17);   // (10*.75 + 20*.75 + 30*.25) / 1.75 = 17.14
+  CHECK(out.at(0, 1, 0) == 33);   // (20*.25 + 30*.75 + 41*.75) / 1.75 = 33.29
+  CHECK(out.at(0, 0, 1) == 118);  // (245*.75 + 20*.75 + 30*.25) / 1.75 = 117.86
+  CHECK(out.at(0, 1, 1) == 33);
+}
+
+TEST_CASE("bilinear resize enlarges by plain interpolation between pixel centres", "[preprocess]") {
+  // 2 -> 4: scale 0.5, the triangle keeps its width 1. Output x is centred at
+  // (x + 0.5) / 2 = 0.25, 0.75, 1.25, 1.75 in source pixels; the sources sit
+  // at 0.5 and 1.5. Output 0 only reaches source 0 (weight 0.75, normalised
+  // to 1), output 3 only source 1.
+  nn::Image image(2, 1, 1);
+  image.pixels = {10, 61};
+  const nn::Image wide = resize_bilinear(image, 4, 1);
+  REQUIRE(wide.width == 4);
+  CHECK(wide.at(0, 0, 0) == 10);
+  CHECK(wide.at(0, 1, 0) == 23);  // 10*.75 + 61*.25 = 22.75
+  CHECK(wide.at(0, 2, 0) == 48);  // 10*.25 + 61*.75 = 48.25
+  CHECK(wide.at(0, 3, 0) == 61);
+  // The same along the other axis: a 1x2 column becomes 1x4.
+  nn::Image column(1, 2, 1);
+  column.pixels = {10, 61};
+  const nn::Image tall = resize_bilinear(column, 1, 4);
+  REQUIRE(tall.height == 4);
+  CHECK(tall.pixels == std::vector<std::uint8_t>{10, 23, 48, 61});
+}
+
+TEST_CASE("bilinear resize rounds the horizontal pass to bytes before the vertical one", "[preprocess]") {
+  // 3x3 -> 1x1: scale 3, centre 1.5; sources at 0.5, 1.5, 2.5 get weights
+  // 1 - d/3 = 2/3, 1, 2/3, normalised to 2/7, 3/7, 2/7 on each axis.
+  // Rows: (2*7 + 3*3 + 2*6)/7 = 5, (2*6 + 3*2 + 2*5)/7 = 4, (2*8 + 3*5 + 2*1)/7 = 4.71 -> 5.
+  // Column of those: (2*5 + 3*4 + 2*5)/7 = 4.57 -> 5. Without the rounding
+  // in between it would be 4.49 -> 4.
+  nn::Image image(3, 3, 1);
+  image.pixels = {7, 3, 6, 6, 2, 5, 8, 5, 1};
+  const nn::Image out = resize_bilinear(image, 1, 1);
+  REQUIRE(out.width == 1);
+  REQUIRE(out.height == 1);
+  CHECK(out.at(0, 0, 0) == 5);
+}
+
+TEST_CASE("bilinear resize keeps constants and the image at its own size", "[preprocess]") {
+  const nn::Image flat(178, 218, 3, 201);
+  for (const auto& [width, height] : {std::pair{28, 28}, {64, 64}, {5, 3}, {300, 7}, {1, 1}}) {
+    const nn::Image out = resize_bilinear(flat, width, height);
+    REQUIRE(out.width == width);
+    REQUIRE(out.height == height);
+    REQUIRE(out.channels == 3);
+    for (std::uint8_t v : out.pixels) CHECK(v == 201);
+  }
+  const nn::Image image = gradient(37, 23);
+  CHECK(resize_bilinear(image, 37, 23).pixels == image.pixels);
+  CHECK_THROWS_WITH(resize_bilinear(image, 0, 5), Contains("37x23") && Contains("0x5"));
+  CHECK_THROWS_AS(resize_bilinear(nn::Image(), 4, 4), nn::Error);
+}
+
+TEST_CASE("tutorial crop takes the central 108x108 square of a CelebA image", "[preprocess]") {
+  const nn::Image image = gradient(178, 218);
+  const nn::Image square = preprocess(image, {CropMode::tutorial_crop, 108, Halving::area_average}, "img.jpg");
+  REQUIRE(square.width == 108);
+  REQUIRE(square.height == 108);
+  CHECK(square.at(0, 0, 0) == 35);
+  CHECK(square.at(0, 0, 1) == 55);
+  CHECK(square.at(107, 107, 0) == 142);
+  CHECK(square.at(107, 107, 1) == 162);
+  for (int y = 0; y < 108; y += 7)
+    for (int x = 0; x < 108; x += 5)
+      for (int c = 0; c < 3; ++c) CHECK(square.at(y, x, c) == image.at(55 + y, 35 + x, c));
+
+  for (int size : {28, 64, 3}) {
+    const nn::Image out = preprocess(image, {CropMode::tutorial_crop, size, Halving::area_average}, "img.jpg");
+    REQUIRE(out.width == size);
+    REQUIRE(out.height == size);
+    CHECK(out.pixels == resize_bilinear(crop(image, 55, 35, 108, 108), size, size).pixels);
+  }
+}
+
+TEST_CASE("tutorial crop refuses other image sizes and sizes below 1", "[preprocess]") {
+  try {
+    preprocess(gradient(128, 128), {CropMode::tutorial_crop, 28, Halving::area_average}, "dir/000009.jpg");
+    FAIL("expected an nn::Error");
+  } catch (const nn::Error& e) {
+    const std::string message = e.what();
+    CHECK_THAT(message, Contains("dir/000009.jpg") && Contains("128x128") && Contains("178x218"));
+    CHECK(message.find('\n') == std::string::npos);
+  }
+  CHECK_THROWS_WITH(preprocess(gradient(178, 218), {CropMode::tutorial_crop, 0, Halving::area_average}, "b.jpg"),
+                    Contains("b.jpg") && Contains("at least 1") && Contains("got 0"));
+  CHECK_NOTHROW(check_output_size({CropMode::tutorial_crop, 28, Halving::area_average}, "x"));
+  CHECK_THROWS_WITH(check_output_size({CropMode::resize, 28, Halving::area_average}, "x"), Contains("64 or 128"));
 }

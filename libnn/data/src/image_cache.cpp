@@ -193,8 +193,7 @@ void PackedDataset::read(std::int64_t i, std::uint8_t* image_out, float* labels_
 
 ImageCacheResult load_or_build(const ImageCacheRequest& request) {
   if (request.cache_path.empty()) throw Error("image cache: no cache file path given");
-  if (request.preprocess.size != 64 && request.preprocess.size != 128)
-    throw Error("image cache: output size must be 64 or 128, got " + std::to_string(request.preprocess.size));
+  check_output_size(request.preprocess, "image cache");
   const CelebaFolder folder = read_celeba(request.data_dir, request.selection);
   const cache_file::Header expected = expected_header(request, folder);
   std::string reason;

@@ -36,6 +36,12 @@ std::vector<Taps> area_taps(int source, int target) {
 
 std::uint8_t to_byte(double v) { return static_cast<std::uint8_t>(std::clamp(std::floor(v + 0.5), 0.0, 255.0)); }
 
+void check_celeba_size(const Image& image, const std::string& name, const char* crop_name) {
+  if (image.width != kCelebaWidth || image.height != kCelebaHeight)
+    throw Error(name + ": image is " + size_str(image) + ", the " + crop_name + " needs " +
+                std::to_string(kCelebaWidth) + "x" + std::to_string(kCelebaHeight));
+}
+
 }  // namespace
 
 Image crop(const Image& image, int top, int left, int height, int width) {
@@ -107,14 +113,20 @@ Image center_crop(const Image& image, int size) {
   return side == size ? square : resize_area(square, size, size);
 }
 
-Image preprocess(const Image& image, const PreprocessOptions& options, const std::string& name) {
-  if (options.size != 64 && options.size != 128)
+void check_output_size(const PreprocessOptions& options, const std::string& name) {
+  if (options.mode == CropMode::tutorial_crop) {
+    if (options.size < 1)
+      throw Error(name + ": output size must be at least 1 for the tutorial crop, got " + std::to_string(options.size));
+  } else if (options.size != 64 && options.size != 128) {
     throw Error(name + ": output size must be 64 or 128, got " + std::to_string(options.size));
+  }
+}
+
+Image preprocess(const Image& image, const PreprocessOptions& options, const std::string& name) {
+  check_output_size(options, name);
   switch (options.mode) {
     case CropMode::face_crop: {
-      if (image.width != kCelebaWidth || image.height != kCelebaHeight)
-        throw Error(name + ": image is " + size_str(image) + ", the face crop needs " +
-                    std::to_string(kCelebaWidth) + "x" + std::to_string(kCelebaHeight));
+      check_celeba_size(image, name, "face crop");
       Image face = crop(image, kFaceTop, kFaceLeft, kFaceSide, kFaceSide);
       return options.size == kFaceSide ? face : halve(face, options.halving);
     }
@@ -122,6 +134,10 @@ Image preprocess(const Image& image, const PreprocessOptions& options, const std
       return resize_area(image, options.size, options.size);
     case CropMode::center_crop:
       return center_crop(image, options.size);
+    case CropMode::tutorial_crop:
+      check_celeba_size(image, name, "tutorial crop");
+      return resize_bilinear(crop(image, kTutorialTop, kTutorialLeft, kTutorialSide, kTutorialSide), options.size,
+                             options.size);
   }
   throw Error(name + ": unknown crop mode");
 }
