@@ -12,7 +12,7 @@ struct Recipe {
   std::int64_t image_size, batch;
   int epochs;
   double lr, beta1, beta2, adam_eps;
-  bool keras_adam;  // eps added to sqrt(v) before the bias correction (Keras and TF's Adam)
+  bool keras_adam;  // eps added to the uncorrected sqrt(v), as Keras and TF place it
   double real_target, g_target;  // BCE targets of real images in D's step and of fakes in G's step
   LatentDistribution z;
 };

@@ -2,12 +2,12 @@
 # Times one DCGAN training step in libnn and in PyTorch back to back, in one
 # run, so their ratio is measured under the same machine load.
 # usage: bench/reference/compare_dcgan_step.sh BUILD_DIR [cpu|cuda] [ARCH] [STEPS]
-#   ARCH    radford64 (default), wlu128, or all for both
+#   ARCH    radford64, wlu128, or all for both (default)
 #   PYTHON  the interpreter that has PyTorch (default /usr/bin/python3)
 set -euo pipefail
 build=${1:-build}
 device=${2:-cpu}
-arch=${3:-radford64}
+arch=${3:-all}
 steps=${4:-3}
 here=$(dirname "${BASH_SOURCE[0]}")
 python=${PYTHON:-/usr/bin/python3}
