@@ -22,8 +22,8 @@ TEST_CASE("class scores: histogram, confident share, covered classes and entropy
   repeat(rows, 100, {0.95, 0.05, 0.0, 0.0, 0.0});
   repeat(rows, 60, {0.05, 0.9, 0.05, 0.0, 0.0});  // exactly at the confidence threshold
   repeat(rows, 37, {0.2, 0.3, 0.4, 0.1, 0.0});
-  repeat(rows, 2, {0.1, 0.1, 0.1, 0.7, 0.0});      // 1% of the samples: covered
-  repeat(rows, 1, {0.1, 0.1, 0.1, 0.3, 0.4});      // 0.5%: not covered
+  repeat(rows, 2, {0.1, 0.1, 0.1, 0.7, 0.0});  // 1% of the samples: covered
+  repeat(rows, 1, {0.1, 0.1, 0.1, 0.3, 0.4});  // 0.5%: not covered
   // In f64, so that 0.9 is exactly the threshold.
   const evaluation::ClassScores s =
       evaluation::class_scores(from_vector(rows, {200, 5}, TensorOptions().dtype(Dtype::f64)));

@@ -36,7 +36,8 @@ TEST_CASE("loading a cached judge leaves the global random state as it found it"
   CHECK(uniform({8}, 0.0, 1.0).to_vector<float>() == expected);
 }
 
-TEST_CASE("the judge reads square images of any size from 8 up, with one or three channels", "[evaluation][judge_size]") {
+TEST_CASE("the judge reads square images of any size from 8 up, with one or three channels",
+          "[evaluation][judge_size]") {
   NoGradGuard no_grad;
   for (std::int64_t size : {28, 64, 128})
     for (std::int64_t channels : {1, 3}) {
@@ -72,8 +73,7 @@ TEST_CASE("a cached judge is never loaded for images of another size", "[evaluat
   REQUIRE(trained.trained);
   CHECK(trained.judge->image_size() == 28);
 
-  const std::string planted =
-      (dir.path / ("judge_" + evaluation::judge_fingerprint(at27) + ".safetensors")).string();
+  const std::string planted = (dir.path / ("judge_" + evaluation::judge_fingerprint(at27) + ".safetensors")).string();
   std::filesystem::copy_file(trained.path, planted);
   const evaluation::TrainedJudge retrained = evaluation::load_or_train_judge(at27);
   CHECK(retrained.trained);

@@ -32,12 +32,16 @@ class PatternImages : public data::Dataset {
     const auto place = [&](std::int64_t extent) {
       return static_cast<std::int64_t>(stream.next_double() * static_cast<double>(s - extent + 1));
     };
-    const std::int64_t top = place(k == 1 ? s : (k == 0 ? thick : side)), left = place(k == 0 ? s : (k == 1 ? thick : side));
+    const std::int64_t top = place(k == 1 ? s : (k == 0 ? thick : side)),
+                       left = place(k == 0 ? s : (k == 1 ? thick : side));
     const auto on = [&](std::int64_t y, std::int64_t x) {
       switch (k) {
-        case 0: return y >= top && y < top + thick;
-        case 1: return x >= left && x < left + thick;
-        case 2: return y >= top && y < top + side && x >= left && x < left + side;
+        case 0:
+          return y >= top && y < top + thick;
+        case 1:
+          return x >= left && x < left + thick;
+        case 2:
+          return y >= top && y < top + side && x >= left && x < left + side;
         default: {
           const bool inside = y >= top && y < top + side && x >= left && x < left + side;
           const bool core = y >= top + thick && y < top + side - thick && x >= left + thick && x < left + side - thick;

@@ -2,6 +2,8 @@
 // patterns: held-out images as the "generator" sit at the real-vs-real floor
 // with the real diversity and every class, one repeated image has no
 // diversity, one class and a large distance; the draws are its own.
+#include "nn/evaluation/unconditional_evaluation.hpp"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -9,7 +11,6 @@
 #include "nn/data/fashion_mnist.hpp"
 #include "nn/evaluation/fashion_judge.hpp"
 #include "nn/evaluation/judge_cache.hpp"
-#include "nn/evaluation/unconditional_evaluation.hpp"
 #include "support/scratch_dir.hpp"
 
 using namespace nn;
@@ -72,7 +73,8 @@ evaluation::UnconditionalGenerator real_images() {
     const std::int64_t latent = z.size(1);
     std::vector<Tensor> rows;
     for (std::int64_t r = 0; r < z.size(0); ++r) {
-      const auto i = std::min<std::int64_t>(kHeldOut - 1, static_cast<std::int64_t>(values[static_cast<std::size_t>(r * latent)] * kHeldOut));
+      const auto i = std::min<std::int64_t>(
+          kHeldOut - 1, static_cast<std::int64_t>(values[static_cast<std::size_t>(r * latent)] * kHeldOut));
       rows.push_back(bank.slice_batch(i, i + 1));
     }
     return concat(rows, 0);
@@ -81,7 +83,8 @@ evaluation::UnconditionalGenerator real_images() {
 
 evaluation::UnconditionalGenerator one_image() {
   const Tensor image = held_out_images().slice_batch(0, 1);
-  return [image](const Tensor& z) { return concat(std::vector<Tensor>(static_cast<std::size_t>(z.size(0)), image), 0); };
+  return
+      [image](const Tensor& z) { return concat(std::vector<Tensor>(static_cast<std::size_t>(z.size(0)), image), 0); };
 }
 
 }  // namespace
@@ -101,7 +104,8 @@ TEST_CASE("the unconditional evaluation with a small class judge", "[evaluation]
   }
 
   SECTION("held-out images: near the floor, the real diversity, every class") {
-    const evaluation::UnconditionalScores s = evaluator().evaluate(real_images(), 2, evaluation::LatentDistribution::uniform);
+    const evaluation::UnconditionalScores s =
+        evaluator().evaluate(real_images(), 2, evaluation::LatentDistribution::uniform);
     INFO("FD " << s.frechet << " (floor " << s.frechet_floor << "), diversity ratio " << s.diversity_ratio());
     CHECK(s.frechet < 2 * s.frechet_floor);
     CHECK(s.diversity_ratio() > 0.9);
@@ -118,8 +122,10 @@ TEST_CASE("the unconditional evaluation with a small class judge", "[evaluation]
   }
 
   SECTION("one repeated image: no diversity, one class, far from the real images") {
-    const evaluation::UnconditionalScores real = evaluator().evaluate(real_images(), 2, evaluation::LatentDistribution::uniform);
-    const evaluation::UnconditionalScores one = evaluator().evaluate(one_image(), 2, evaluation::LatentDistribution::uniform);
+    const evaluation::UnconditionalScores real =
+        evaluator().evaluate(real_images(), 2, evaluation::LatentDistribution::uniform);
+    const evaluation::UnconditionalScores one =
+        evaluator().evaluate(one_image(), 2, evaluation::LatentDistribution::uniform);
     INFO("FD " << one.frechet << " vs " << real.frechet << " for held-out images");
     CHECK(one.diversity < 1e-4 * one.real_diversity);
     CHECK(one.frechet > 5 * real.frechet);
@@ -185,7 +191,8 @@ TEST_CASE("the unconditional evaluation with a small class judge", "[evaluation]
     CHECK_FALSE(s.classes);
     CHECK(json::dump(evaluation::to_json(s, attributes.names)).find("histogram") == std::string::npos);
 
-    const evaluation::UnconditionalScores c = evaluator().evaluate(one_image(), 2, evaluation::LatentDistribution::uniform);
+    const evaluation::UnconditionalScores c =
+        evaluator().evaluate(one_image(), 2, evaluation::LatentDistribution::uniform);
     const json::Value v = evaluation::to_json(c, class_judge().quality.names);
     REQUIRE(v.find("frechet_floor"));
     REQUIRE(v.find("classes"));
@@ -211,7 +218,8 @@ TEST_CASE("the Fashion-MNIST judge is a 10-class classifier of grey images", "[e
   }
   const auto set = std::make_shared<data::FashionMnist>(images, labels);
   const testing::ScratchDir dir("libnn_fashion_judge");
-  const evaluation::TrainedJudge judge = evaluation::load_or_train_fashion_judge(set, set, dir.path.string(), Device::cpu());
+  const evaluation::TrainedJudge judge =
+      evaluation::load_or_train_fashion_judge(set, set, dir.path.string(), Device::cpu());
   CHECK(judge.trained);
   CHECK(judge.quality.classes);
   REQUIRE(judge.quality.names.size() == 10);

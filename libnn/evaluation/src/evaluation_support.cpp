@@ -18,7 +18,9 @@ double normal_draw(RandomStream& stream) {
 
 }  // namespace
 
-RandomStream stream_for(std::uint64_t seed, std::uint64_t id) { return RandomStream(seed * 0x9e3779b97f4a7c15ULL + id); }
+RandomStream stream_for(std::uint64_t seed, std::uint64_t id) {
+  return RandomStream(seed * 0x9e3779b97f4a7c15ULL + id);
+}
 
 Tensor draw_latent(std::int64_t n, std::int64_t latent, LatentDistribution distribution, RandomStream& stream,
                    Device device) {
@@ -34,8 +36,9 @@ Tensor rows_tensor(const std::vector<float>& values, std::int64_t rows, std::int
 
 void for_each_chunk(std::shared_ptr<const data::Dataset> held_out, std::int64_t count, std::int64_t chunk,
                     Device device, const std::function<void(const Tensor& images, const Tensor& labels)>& visit) {
-  data::DataLoader loader(std::move(held_out), data::DataLoaderOptions().batch_size(chunk).shuffle(false).tensor_options(
-                                                   TensorOptions().device(device)));
+  data::DataLoader loader(
+      std::move(held_out),
+      data::DataLoaderOptions().batch_size(chunk).shuffle(false).tensor_options(TensorOptions().device(device)));
   loader.start_epoch(0);
   for (std::int64_t taken = 0; taken < count;) {
     std::optional<data::Batch> batch = loader.next();
@@ -62,7 +65,8 @@ Tensor judge_features(AttributeJudge& judge, const Tensor& images, std::int64_t 
   NoGradGuard no_grad;
   std::vector<Tensor> parts;
   for (std::int64_t begin = 0; begin < images.size(0); begin += chunk)
-    parts.push_back(judge.features(images.slice_batch(begin, std::min(images.size(0), begin + chunk))).to(Device::cpu()));
+    parts.push_back(
+        judge.features(images.slice_batch(begin, std::min(images.size(0), begin + chunk))).to(Device::cpu()));
   return concat(parts, 0);
 }
 

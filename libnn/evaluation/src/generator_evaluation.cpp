@@ -113,7 +113,8 @@ GeneratorScores GeneratorEvaluator::evaluate(const ConditionalGenerator& generat
     for (std::int64_t begin = 0; begin < options_.frechet_faces; begin += options_.chunk) {
       const std::int64_t n = std::min(options_.chunk, options_.frechet_faces - begin);
       const Tensor y = rows_tensor(generator.attributes(n, stream), n, k, device_);
-      features.push_back(detail::judge_features(*judge_, generator.generate(y, draw_latent(generator, n, stream)), options_.chunk));
+      features.push_back(
+          detail::judge_features(*judge_, generator.generate(y, draw_latent(generator, n, stream)), options_.chunk));
     }
     scores.frechet = frechet_distance(concat(features, 0), real_features_);
   }

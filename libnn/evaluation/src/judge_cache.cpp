@@ -85,8 +85,8 @@ const std::string& metadata_value(const Metadata& metadata, const char* key) {
 // `input` and `objective`.
 JudgeQuality load_cached(const std::string& path, AttributeJudge& judge, JudgeInput input, JudgeObjective objective) {
   const Metadata metadata = load_checkpoint(path, {{{"judge", &judge}}, {}});
-  const std::string saved = describe(std::stoll(metadata_value(metadata, kImageSizeKey)),
-                                     std::stoll(metadata_value(metadata, kChannelsKey)));
+  const std::string saved =
+      describe(std::stoll(metadata_value(metadata, kImageSizeKey)), std::stoll(metadata_value(metadata, kChannelsKey)));
   if (saved != describe(input.size, input.channels))
     throw Error("it was trained on " + saved + " images, these are " + describe(input.size, input.channels));
   if (metadata_value(metadata, kObjectiveKey) != judge_objective_name(objective))

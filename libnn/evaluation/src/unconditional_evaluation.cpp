@@ -90,10 +90,9 @@ UnconditionalEvaluator::UnconditionalEvaluator(std::shared_ptr<AttributeJudge> j
   judge_->eval();
   std::vector<Tensor> features, probabilities;
   const std::int64_t count = std::min(held_out->size(), options_.real);
-  detail::for_each_chunk(std::move(held_out), count, options_.chunk, device_,
-                         [&](const Tensor& images, const Tensor&) {
-                           judge_images(*judge_, images, quality_.classes, features, probabilities);
-                         });
+  detail::for_each_chunk(std::move(held_out), count, options_.chunk, device_, [&](const Tensor& images, const Tensor&) {
+    judge_images(*judge_, images, quality_.classes, features, probabilities);
+  });
   real_features_ = concat(features, 0);
   frechet_floor_ = detail::frechet_floor(real_features_);
   real_diversity_ = mean_pairwise_distance(real_features_);

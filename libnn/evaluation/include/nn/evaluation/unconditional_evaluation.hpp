@@ -72,8 +72,7 @@ class UnconditionalEvaluator {
 
   // Draws `options.generated` latents [n, latent] from `z`, generates them
   // `chunk` at a time without autograd, and scores the images.
-  UnconditionalScores evaluate(const UnconditionalGenerator& generate, std::int64_t latent,
-                               LatentDistribution z) const;
+  UnconditionalScores evaluate(const UnconditionalGenerator& generate, std::int64_t latent, LatentDistribution z) const;
 
   const JudgeQuality& judge_quality() const { return quality_; }
   const UnconditionalOptions& options() const { return options_; }
