@@ -165,6 +165,11 @@ TEST_CASE("the unconditional evaluation with a small class judge", "[evaluation]
     spy(evaluation::LatentDistribution::normal);
     CHECK(low < -2.0f);
     CHECK(high > 2.0f);
+    spy(evaluation::LatentDistribution::uniform_pm1);
+    CHECK(low >= -1.0f);
+    CHECK(low < -0.9f);
+    CHECK(high < 1.0f);
+    CHECK(high > 0.9f);
   }
 
   SECTION("the evaluation leaves the global random state alone and repeats exactly") {

@@ -16,6 +16,18 @@ double normal_draw(RandomStream& stream) {
   return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
 }
 
+double latent_draw(LatentDistribution distribution, RandomStream& stream) {
+  switch (distribution) {
+    case LatentDistribution::normal:
+      return normal_draw(stream);
+    case LatentDistribution::uniform_pm1:
+      return 2 * stream.next_double() - 1;
+    case LatentDistribution::uniform:
+      break;
+  }
+  return stream.next_double();
+}
+
 }  // namespace
 
 RandomStream stream_for(std::uint64_t seed, std::uint64_t id) {
@@ -25,8 +37,7 @@ RandomStream stream_for(std::uint64_t seed, std::uint64_t id) {
 Tensor draw_latent(std::int64_t n, std::int64_t latent, LatentDistribution distribution, RandomStream& stream,
                    Device device) {
   std::vector<float> z(static_cast<std::size_t>(n * latent));
-  for (float& v : z)
-    v = static_cast<float>(distribution == LatentDistribution::normal ? normal_draw(stream) : stream.next_double());
+  for (float& v : z) v = static_cast<float>(latent_draw(distribution, stream));
   return rows_tensor(z, n, latent, device);
 }
 
