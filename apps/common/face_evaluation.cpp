@@ -34,7 +34,7 @@ std::string cell(double v) { return std::isnan(v) ? "      -" : format("%7.3f", 
 
 }  // namespace
 
-FaceJudge prepare_face_judge(const FaceJudgeSetup& setup, std::ostream& out) {
+LoadedFaceJudge load_face_judge(const FaceJudgeSetup& setup, std::ostream& out) {
   evaluation::JudgeFacesRequest faces_request;
   faces_request.celeba_dir = setup.celeba_dir;
   faces_request.cache_dir = setup.cache_dir;
@@ -49,8 +49,9 @@ FaceJudge prepare_face_judge(const FaceJudgeSetup& setup, std::ostream& out) {
   request.cache_dir = setup.cache_dir;
   request.device = setup.device;
   request.progress = progress_bar_report("training the judge", ProgressOptions().unit("batch"));
-  FaceJudge judge;
+  LoadedFaceJudge judge;
   judge.trained = evaluation::load_or_train_judge(request);
+  judge.held_out = faces.held_out;
   if (judge.trained.trained) {
     out << setup.program << ": trained the attribute judge on " << faces.train->size() << " faces of " << faces.source
         << " (" << judge.trained.reason << "); saved " << judge.trained.path << "\n"
@@ -59,12 +60,28 @@ FaceJudge prepare_face_judge(const FaceJudgeSetup& setup, std::ostream& out) {
     out << setup.program << ": attribute judge " << judge.trained.path << " ("
         << judge.trained.quality.judgeable_indices().size() << " judgeable attributes)\n";
   }
-  judge.evaluator = std::make_shared<evaluation::GeneratorEvaluator>(judge.trained.judge, judge.trained.quality,
-                                                                     faces.held_out, setup.options, setup.device);
+  return judge;
+}
+
+FaceJudge prepare_face_judge(const FaceJudgeSetup& setup, std::ostream& out) {
+  LoadedFaceJudge loaded = load_face_judge(setup, out);
+  FaceJudge judge;
+  judge.evaluator = std::make_shared<evaluation::GeneratorEvaluator>(loaded.trained.judge, loaded.trained.quality,
+                                                                     loaded.held_out, setup.options, setup.device);
+  judge.trained = std::move(loaded.trained);
   return judge;
 }
 
 std::string judge_quality_table(const evaluation::JudgeQuality& q) {
+  if (q.classes) {
+    std::string text = format("classifier on %lld held-out real images: top-1 accuracy %.4f\n",
+                              static_cast<long long>(q.faces), q.top1_accuracy);
+    text += format("  %-20s %8s %9s\n", "class", "recall", "images");
+    for (std::size_t c = 0; c < q.names.size(); ++c)
+      text += format("  %-20s %8.3f %9lld\n", q.names[c].c_str(), q.class_recall[c],
+                     static_cast<long long>(q.positives[c]));
+    return text;
+  }
   std::string text = format("judge on %lld held-out real faces:\n", static_cast<long long>(q.faces));
   text += format("  %-20s %8s %8s %8s %9s  %s\n", "attribute", "accuracy", "majority", "balanced", "positives",
                  "judgeable");

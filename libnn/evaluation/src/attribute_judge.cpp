@@ -1,7 +1,9 @@
 #include "nn/evaluation/attribute_judge.hpp"
 
+#include <algorithm>
 #include <optional>
 
+#include "evaluation_support.hpp"
 #include "nn/data/data_loader.hpp"
 
 namespace nn::evaluation {
@@ -9,45 +11,51 @@ namespace {
 
 constexpr double kSlope = 0.2;
 
-// Restores the global random state when it goes out of scope.
-class RandomStateGuard {
- public:
-  RandomStateGuard() : saved_(random_state()) {}
-  ~RandomStateGuard() { set_random_state(saved_); }
-  RandomStateGuard(const RandomStateGuard&) = delete;
-  RandomStateGuard& operator=(const RandomStateGuard&) = delete;
-
- private:
-  RandomState saved_;
-};
+// The index of the largest of k values (the first on ties).
+std::size_t argmax_of(const float* values, std::size_t k) {
+  return static_cast<std::size_t>(std::max_element(values, values + k) - values);
+}
 
 }  // namespace
 
-AttributeJudge::AttributeJudge(std::int64_t attributes) : Module("AttributeJudge"), attributes_(attributes) {
+AttributeJudge::AttributeJudge(std::int64_t attributes, std::int64_t image_size, std::int64_t channels)
+    : Module("AttributeJudge"), attributes_(attributes), image_size_(image_size), channels_(channels) {
   if (attributes < 1) throw Error("AttributeJudge: needs at least one attribute");
+  if (image_size < kJudgeMinimumImageSize || (channels != 1 && channels != 3))
+    throw Error("AttributeJudge: reads S x S images with S >= " + std::to_string(kJudgeMinimumImageSize) +
+                " and 1 or 3 channels, asked for " + std::to_string(image_size) + "x" + std::to_string(image_size) +
+                "x" + std::to_string(channels));
   trunk_ = register_module("trunk", std::make_shared<Sequential>());
-  std::int64_t channels = 3;
+  std::int64_t width = channels, side = image_size;
   for (std::int64_t out : {32, 64, 128}) {
-    trunk_->emplace<Conv2d>(Conv2dOptions(channels, out, 4).stride(2).padding(Padding::same()));
+    trunk_->emplace<Conv2d>(Conv2dOptions(width, out, 4).stride(2).padding(Padding::same()));
     trunk_->emplace<LeakyReLU>(kSlope);
-    channels = out;
+    width = out;
+    side = (side + 1) / 2;  // a `same` stride-2 convolution: ceil(side / 2)
   }
   trunk_->emplace<Flatten>();
-  trunk_->emplace<Dense>(DenseOptions(channels * 8 * 8, kJudgeFeatures));
+  trunk_->emplace<Dense>(DenseOptions(width * side * side, kJudgeFeatures));
   trunk_->emplace<LeakyReLU>(kSlope);
   head_ = register_module("head", std::make_shared<Dense>(DenseOptions(kJudgeFeatures, attributes)));
 }
 
 Tensor AttributeJudge::features(const Tensor& images) {
-  if (images.dim() != 4 || images.size(1) != 3 || images.size(2) != kJudgeImageSize ||
-      images.size(3) != kJudgeImageSize)
-    throw Error("AttributeJudge: expects images [N,3,64,64], got " + shape_str(images.shape()));
+  if (images.dim() != 4 || images.size(1) != channels_ || images.size(2) != image_size_ ||
+      images.size(3) != image_size_)
+    throw Error("AttributeJudge: expects images [N," + std::to_string(channels_) + "," + std::to_string(image_size_) +
+                "," + std::to_string(image_size_) + "], got " + shape_str(images.shape()));
   return (*trunk_)(images);
 }
 
-Tensor AttributeJudge::logits(const Tensor& images) { return (*head_)(features(images)); }
+Tensor AttributeJudge::logits(const Tensor& images) { return logits_of_features(features(images)); }
+
+Tensor AttributeJudge::logits_of_features(const Tensor& features) { return (*head_)(features); }
 
 Tensor AttributeJudge::probabilities(const Tensor& images) { return sigmoid(logits(images)); }
+
+const char* judge_objective_name(JudgeObjective objective) {
+  return objective == JudgeObjective::classes ? "classes" : "attributes";
+}
 
 std::vector<int> JudgeQuality::judgeable_indices() const {
   std::vector<int> out;
@@ -67,10 +75,12 @@ json::Value JudgeQuality::to_json() const {
         .add("balanced_accuracy", Value::number(balanced_accuracy[a]))
         .add("positives", Value::integer(positives[a]))
         .add("judgeable", Value::boolean(judgeable[a]));
+    if (classes) row.add("recall", Value::number(class_recall[a]));
     rows.push_back(row);
   }
   Value v = Value::object();
   v.add("faces", Value::integer(faces)).add("attributes", Value::array(rows));
+  if (classes) v.add("classes", Value::boolean(true)).add("top1_accuracy", Value::number(top1_accuracy));
   return v;
 }
 
@@ -82,6 +92,9 @@ JudgeQuality JudgeQuality::from_json(const json::Value& value) {
   };
   JudgeQuality q;
   q.faces = field(value, "faces").as_integer();
+  const json::Value* classes = value.find("classes");
+  q.classes = classes && classes->as_boolean();
+  if (q.classes) q.top1_accuracy = field(value, "top1_accuracy").as_number();
   for (const json::Value& row : field(value, "attributes").items()) {
     q.names.push_back(field(row, "attribute").as_string());
     q.accuracy.push_back(field(row, "accuracy").as_number());
@@ -89,6 +102,7 @@ JudgeQuality JudgeQuality::from_json(const json::Value& value) {
     q.balanced_accuracy.push_back(field(row, "balanced_accuracy").as_number());
     q.positives.push_back(field(row, "positives").as_integer());
     q.judgeable.push_back(field(row, "judgeable").as_boolean());
+    if (q.classes) q.class_recall.push_back(field(row, "recall").as_number());
   }
   return q;
 }
@@ -98,7 +112,10 @@ void train_judge(AttributeJudge& judge, std::shared_ptr<const data::Dataset> fac
   if (faces->label_count() != judge.attributes())
     throw Error("train_judge: the data set has " + std::to_string(faces->label_count()) + " labels, the judge reads " +
                 std::to_string(judge.attributes()));
-  const RandomStateGuard keep_random_state;
+  if (faces->image_shape() != Shape{judge.channels(), judge.image_size(), judge.image_size()})
+    throw Error("train_judge: the data set's images are " + shape_str(faces->image_shape()) + ", the judge reads " +
+                shape_str({judge.channels(), judge.image_size(), judge.image_size()}));
+  const detail::RandomStateGuard keep_random_state;
   manual_seed(training.seed);
   judge.to(device);
   judge.train();
@@ -114,7 +131,10 @@ void train_judge(AttributeJudge& judge, std::shared_ptr<const data::Dataset> fac
     loader.start_epoch(epoch);
     while (std::optional<data::Batch> batch = loader.next()) {
       adam.zero_grad();
-      bce_with_logits(judge.logits(batch->images), batch->labels).backward();
+      const Tensor logits = judge.logits(batch->images);
+      (training.objective == JudgeObjective::classes ? cross_entropy(logits, batch->labels)
+                                                     : bce_with_logits(logits, batch->labels))
+          .backward();
       adam.step();
       if (progress) progress(++done, total);
     }
@@ -139,7 +159,8 @@ std::vector<bool> majority_labels(const data::Dataset& faces) {
 }
 
 JudgeQuality measure_judge(AttributeJudge& judge, std::shared_ptr<const data::Dataset> held_out,
-                           const std::vector<bool>& majority, const std::vector<std::string>& names, Device device) {
+                           const std::vector<bool>& majority, const std::vector<std::string>& names, Device device,
+                           JudgeObjective objective) {
   const std::size_t k = static_cast<std::size_t>(judge.attributes());
   if (majority.size() != k || names.size() != k)
     throw Error("measure_judge: expected " + std::to_string(k) + " majority values and names");
@@ -149,14 +170,19 @@ JudgeQuality measure_judge(AttributeJudge& judge, std::shared_ptr<const data::Da
                                                    TensorOptions().device(device)));
   std::vector<std::int64_t> correct(k, 0), majority_correct(k, 0), positives(k, 0), true_positives(k, 0),
       true_negatives(k, 0);
-  std::int64_t faces = 0;
+  std::int64_t faces = 0, top1 = 0;
+  const bool classes = objective == JudgeObjective::classes;
   loader.start_epoch(0);
   while (std::optional<data::Batch> batch = loader.next()) {
     const std::vector<float> logits = judge.logits(batch->images).to_vector<float>();
     const std::vector<float> truth = batch->labels.to_vector<float>();
     for (std::size_t j = 0; j < logits.size(); ++j) {
-      const std::size_t a = j % k;
-      const bool said = logits[j] > 0, is = truth[j] > 0.5f;
+      const std::size_t a = j % k, row = j - a;
+      // A classifier says the class it finds most probable; the image is of
+      // the class of its largest label.
+      const bool said = classes ? argmax_of(&logits[row], k) == a : logits[j] > 0;
+      const bool is = classes ? argmax_of(&truth[row], k) == a : truth[j] > 0.5f;
+      if (classes && a == 0) top1 += argmax_of(&logits[row], k) == argmax_of(&truth[row], k);
       correct[a] += said == is;
       majority_correct[a] += majority[a] == is;
       positives[a] += is;
@@ -168,6 +194,8 @@ JudgeQuality measure_judge(AttributeJudge& judge, std::shared_ptr<const data::Da
   JudgeQuality q;
   q.names = names;
   q.faces = faces;
+  q.classes = classes;
+  if (classes) q.top1_accuracy = static_cast<double>(top1) / static_cast<double>(faces);
   for (std::size_t a = 0; a < k; ++a) {
     const double n = static_cast<double>(faces), pos = static_cast<double>(positives[a]);
     const std::int64_t negatives = faces - positives[a];
@@ -177,6 +205,7 @@ JudgeQuality measure_judge(AttributeJudge& judge, std::shared_ptr<const data::Da
     const double on_negatives =
         negatives ? static_cast<double>(true_negatives[a]) / static_cast<double>(negatives) : 0.0;
     q.balanced_accuracy.push_back((on_positives + on_negatives) / 2);
+    if (classes) q.class_recall.push_back(on_positives);
     q.positives.push_back(positives[a]);
     q.judgeable.push_back(positives[a] >= kJudgeableMinimumFaces && negatives >= kJudgeableMinimumFaces &&
                           q.balanced_accuracy.back() >= kJudgeableBalancedAccuracy);

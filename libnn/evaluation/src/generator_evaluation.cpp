@@ -1,32 +1,19 @@
 #include "nn/evaluation/generator_evaluation.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
-#include <optional>
 
-#include "nn/data/data_loader.hpp"
+#include "evaluation_support.hpp"
 #include "nn/evaluation/feature_metrics.hpp"
 
 namespace nn::evaluation {
 namespace {
 
-// Separate streams for the separate draws, so that changing one figure's
-// sample count leaves the others' draws alone.
+// Separate streams for the separate draws.
 enum StreamId : std::uint64_t { kFrechetStream = 1, kControlStream, kDiversityStream };
 
-RandomStream stream_for(std::uint64_t seed, StreamId id) { return RandomStream(seed * 0x9e3779b97f4a7c15ULL + id); }
-
-double normal_draw(RandomStream& stream) {
-  // Box-Muller on (0, 1] x [0, 1).
-  const double u = 1.0 - stream.next_double(), v = stream.next_double();
-  return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
-}
-
-// A [rows, columns] tensor on `device` from row-major host values.
-Tensor rows_tensor(const std::vector<float>& values, std::int64_t rows, std::int64_t columns, Device device) {
-  return from_vector(values, {rows, columns}).to(device);
-}
+using detail::rows_tensor;
+using detail::stream_for;
 
 AttributeControl pick(const AttributeControl& all, const std::vector<int>& attributes) {
   AttributeControl out;
@@ -76,25 +63,11 @@ GeneratorEvaluator::GeneratorEvaluator(std::shared_ptr<AttributeJudge> judge, Ju
                 " labels, the judge reads " + std::to_string(judge_->attributes()));
   if (held_out->size() < 4) throw Error("GeneratorEvaluator: needs at least 4 held-out faces");
   const std::int64_t count = std::min(held_out->size(), options_.real_faces);
-  data::DataLoader loader(std::move(held_out), data::DataLoaderOptions()
-                                                   .batch_size(options_.chunk)
-                                                   .shuffle(false)
-                                                   .tensor_options(TensorOptions().device(device_)));
-  loader.start_epoch(0);
-  std::vector<Tensor> images;
-  std::int64_t taken = 0;
-  while (taken < count) {
-    std::optional<data::Batch> batch = loader.next();
-    const std::int64_t n = std::min(batch->images.size(0), count - taken);
-    images.push_back(batch->images.slice_batch(0, n));
-    const std::vector<float> labels = batch->labels.slice_batch(0, n).to_vector<float>();
-    real_labels_.insert(real_labels_.end(), labels.begin(), labels.end());
-    taken += n;
-  }
-  real_images_ = concat(images, 0);
-  real_features_ = judge_features(real_images_);
-  const std::int64_t half = count / 2;
-  frechet_floor_ = frechet_distance(real_features_.slice_batch(0, half), real_features_.slice_batch(half, 2 * half));
+  detail::HeldOutImages real = detail::read_held_out(std::move(held_out), count, options_.chunk, device_);
+  real_images_ = real.images;
+  real_labels_ = std::move(real.labels);
+  real_features_ = detail::judge_features(*judge_, real_images_, options_.chunk);
+  frechet_floor_ = detail::frechet_floor(real_features_);
 
   // Real diversity: pairs of faces that agree on every sheet attribute.
   std::map<std::vector<bool>, std::vector<std::int64_t>> groups;
@@ -121,21 +94,9 @@ GeneratorEvaluator::GeneratorEvaluator(std::shared_ptr<AttributeJudge> judge, Ju
   real_diversity_ = total / static_cast<double>(pairs);
 }
 
-Tensor GeneratorEvaluator::judge_features(const Tensor& images) const {
-  NoGradGuard no_grad;
-  std::vector<Tensor> parts;
-  for (std::int64_t begin = 0; begin < images.size(0); begin += options_.chunk)
-    parts.push_back(judge_->features(images.slice_batch(begin, std::min(images.size(0), begin + options_.chunk)))
-                        .to(Device::cpu()));
-  return concat(parts, 0);
-}
-
 Tensor GeneratorEvaluator::draw_latent(const ConditionalGenerator& generator, std::int64_t n,
                                        RandomStream& stream) const {
-  std::vector<float> z(static_cast<std::size_t>(n * generator.latent));
-  for (float& v : z)
-    v = static_cast<float>(generator.z == LatentDistribution::normal ? normal_draw(stream) : stream.next_double());
-  const Tensor noise = rows_tensor(z, n, generator.latent, device_);
+  const Tensor noise = detail::draw_latent(n, generator.latent, generator.z, stream, device_);
   return generator.latent_from_noise ? generator.latent_from_noise(noise) : noise;
 }
 
@@ -152,7 +113,8 @@ GeneratorScores GeneratorEvaluator::evaluate(const ConditionalGenerator& generat
     for (std::int64_t begin = 0; begin < options_.frechet_faces; begin += options_.chunk) {
       const std::int64_t n = std::min(options_.chunk, options_.frechet_faces - begin);
       const Tensor y = rows_tensor(generator.attributes(n, stream), n, k, device_);
-      features.push_back(judge_features(generator.generate(y, draw_latent(generator, n, stream))));
+      features.push_back(
+          detail::judge_features(*judge_, generator.generate(y, draw_latent(generator, n, stream)), options_.chunk));
     }
     scores.frechet = frechet_distance(concat(features, 0), real_features_);
   }
@@ -185,7 +147,7 @@ GeneratorScores GeneratorEvaluator::evaluate(const ConditionalGenerator& generat
         y.insert(y.end(), real_labels_.begin() + row * k, real_labels_.begin() + (row + 1) * k);
       const Tensor images =
           generator.generate(rows_tensor(y, faces, k, device_), draw_latent(generator, faces, stream));
-      total += mean_pairwise_distance(judge_features(images));
+      total += mean_pairwise_distance(detail::judge_features(*judge_, images, options_.chunk));
     }
     scores.diversity = total / static_cast<double>(options_.diversity_conditions);
   }

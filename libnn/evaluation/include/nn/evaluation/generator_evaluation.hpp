@@ -26,12 +26,11 @@
 
 #include "nn/evaluation/attribute_control.hpp"
 #include "nn/evaluation/attribute_judge.hpp"
+#include "nn/evaluation/latent_distribution.hpp"
 #include "nn/json.hpp"
 #include "nn/random_stream.hpp"
 
 namespace nn::evaluation {
-
-enum class LatentDistribution { uniform, normal };  // U[0, 1) or N(0, 1)
 
 // `n` attribute vectors ([n * A] row-major, 0/1) drawn as training draws them.
 using AttributeSampler = std::function<std::vector<float>(std::int64_t n, RandomStream& stream)>;
@@ -42,7 +41,7 @@ AttributeSampler label_rows_sampler(std::vector<float> labels, std::int64_t attr
 using ImageEncoder = std::function<std::pair<Tensor, Tensor>(const Tensor& images)>;
 
 struct ConditionalGenerator {
-  ImageGenerator generate;  // (y, z) -> images [N,3,64,64] in [-1, 1]
+  ImageGenerator generate;  // (y, z) -> images [N,C,S,S] in [-1, 1], as the judge reads them
   std::int64_t latent = 0;
   LatentDistribution z = LatentDistribution::uniform;  // of the noise
   AttributeSampler attributes;
@@ -88,14 +87,13 @@ class GeneratorEvaluator {
   const EvaluationOptions& options() const { return options_; }
 
  private:
-  Tensor judge_features(const Tensor& images) const;
   Tensor draw_latent(const ConditionalGenerator& generator, std::int64_t n, RandomStream& stream) const;
 
   std::shared_ptr<AttributeJudge> judge_;
   JudgeQuality quality_;
   EvaluationOptions options_;
   Device device_;
-  Tensor real_images_;    // [R,3,64,64] on device_
+  Tensor real_images_;    // [R,C,S,S] on device_
   Tensor real_features_;  // [R,128] on the CPU
   std::vector<float> real_labels_;
   double frechet_floor_ = 0, real_diversity_ = 0;
