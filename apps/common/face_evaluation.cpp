@@ -47,6 +47,7 @@ LoadedFaceJudge load_face_judge(const FaceJudgeSetup& setup, std::ostream& out) 
   request.held_out = faces.held_out;
   request.names = attribute_names();
   request.cache_dir = setup.cache_dir;
+  request.training.epochs = evaluation::judge_epochs_for(setup.preprocess.size);
   request.device = setup.device;
   request.progress = progress_bar_report("training the judge", ProgressOptions().unit("batch"));
   LoadedFaceJudge judge;

@@ -112,3 +112,11 @@ TEST_CASE("a judge trained for one request is the same whatever the global rando
   const Tensor images = uniform({4, 1, 28, 28}, -1.0, 1.0);
   CHECK(a.judge->logits(images).to_vector<float>() == b.judge->logits(images).to_vector<float>());
 }
+
+TEST_CASE("judge: larger images train for fewer epochs, about the work of four epochs at 64x64", "[evaluation][judge_size]") {
+  CHECK(nn::evaluation::judge_epochs_for(28) == 4);
+  CHECK(nn::evaluation::judge_epochs_for(64) == 4);
+  CHECK(nn::evaluation::judge_epochs_for(90) == 2);   // 4 * (64/90)^2 = 2.02
+  CHECK(nn::evaluation::judge_epochs_for(128) == 1);  // 4 * (64/128)^2 = 1
+  CHECK(nn::evaluation::judge_epochs_for(512) == 1);
+}

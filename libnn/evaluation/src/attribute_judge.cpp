@@ -1,6 +1,7 @@
 #include "nn/evaluation/attribute_judge.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 
 #include "evaluation_support.hpp"
@@ -211,6 +212,12 @@ JudgeQuality measure_judge(AttributeJudge& judge, std::shared_ptr<const data::Da
                           q.balanced_accuracy.back() >= kJudgeableBalancedAccuracy);
   }
   return q;
+}
+
+int judge_epochs_for(std::int64_t image_size) {
+  constexpr double kEpochsAt64 = 4;
+  const double scale = 64.0 / static_cast<double>(std::max<std::int64_t>(image_size, 1));
+  return static_cast<int>(std::clamp(std::round(kEpochsAt64 * scale * scale), 1.0, kEpochsAt64));
 }
 
 }  // namespace nn::evaluation

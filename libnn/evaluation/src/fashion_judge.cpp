@@ -27,6 +27,7 @@ JudgeRequest fashion_judge_request(std::shared_ptr<const data::Dataset> train,
   for (std::string_view name : data::fashion_mnist_class_names()) request.names.emplace_back(name);
   request.cache_dir = cache_dir;
   request.training.objective = JudgeObjective::classes;
+  request.training.epochs = judge_epochs_for(request.train->image_shape()[1]);
   request.device = device;
   request.progress = progress;
   return request;

@@ -91,6 +91,11 @@ struct JudgeTraining {
   std::uint64_t seed = 1;
 };
 
+// The epochs for images of side `image_size`: four at 64x64 and below, and
+// above it as many as keep the work near four epochs at 64x64 (one at
+// 128x128), so that a judge of large images is not four times as costly.
+int judge_epochs_for(std::int64_t image_size);
+
 // Trains `judge` with BCE on every attribute, or with softmax cross-entropy
 // on one-hot classes, as `training.objective` says; the global random state is
 // restored afterwards, so a training run that builds a judge draws the same
