@@ -93,7 +93,16 @@ Mode mode_of(const Config& c) {
   return Mode::train;
 }
 
-bool was_given(const Config& c, const std::string& option) { return contains(c.given, option); }
+bool was_given(const Config& c, const std::string& option) { return c.was_given(option); }
+
+const std::vector<std::string>& changeable_options() {
+  static const std::vector<std::string> options = [] {
+    std::vector<std::string> o = nn::apps::changeable_run_options();
+    o.insert(o.end(), {"--eval-faces", "--eval-control"});
+    return o;
+  }();
+  return options;
+}
 
 void check_mode_options(const Config& c) {
   std::vector<std::string> switches;
@@ -120,13 +129,7 @@ void check_mode_options(const Config& c) {
 }
 
 bool parse_config(int argc, const char* const* argv, Config& c) {
-  std::string preset = "quick";
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--preset" && i + 1 < argc) preset = argv[i + 1];
-    if (arg.rfind("--preset=", 0) == 0) preset = arg.substr(9);
-  }
-  apply_preset(preset, c);
+  apply_preset(nn::apps::peek_option(argc, argv, "--preset", "quick"), c);
   nn::apps::CommandLine cli("acgan_celeba",
                             "Trains the auto-encoder + auxiliary-classifier GAN on 64x64 faces, or uses a\n"
                             "checkpoint to generate faces for named attributes, reconstruct images or score it with the\n"
@@ -138,17 +141,9 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
              "lr 1e-3 for all three sub-steps), attributes (a minute on a GPU; lr 2e-4, --ae-attr-weight 1) or seed "
              "(the original Keras script's settings and choices)",
              [](const std::string&) {});
-  cli.bind("--data", c.data, "CelebA folder (img_align_celeba/, list_attr_celeba.txt, ...); default: synthetic faces");
-  cli.bind("--synthetic-count", c.synthetic_count, "faces in the synthetic default data set");
-  cli.bind("--cache", c.cache_dir, "folder for data caches and the synthetic faces (default: beside --out)");
-  cli.bind("--out", c.out, "run folder");
-  cli.bind("--device", c.device, "auto, cpu, cuda or cuda:N");
-  cli.bind("--seed", c.seed, "random seed of the run");
-  cli.bind("--epochs", c.epochs, "epochs");
-  cli.bind("--steps", c.steps, "stop after this many steps in total, 0 for all epochs");
+  nn::apps::bind_run_options(cli, c);
   cli.group("Training");
-  cli.bind("--batch", c.batch, "batch size");
-  cli.bind("--fraction", c.fraction, "fraction of the training partition used");
+  nn::apps::bind_training_options(cli, c, "fraction of the training partition used");
   cli.bind("--halving", c.halving, "64x64 from the 128x128 face crop by 'area' average or 'decimate'");
   cli.bind("--lr", c.lr, "learning rate of D and G");
   cli.bind("--ae-lr-factor", c.ae_lr_factor, "autoencoder learning rate as a fraction of --lr");
@@ -173,22 +168,13 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--adam", c.adam, "Adam's epsilon: 'pytorch' (1e-8) or 'keras' (1e-7, in Keras' form of the update)");
   cli.bind("--input-noise", c.input_noise, "GaussianNoise stddev on D's input, 0 for none");
   cli.bind("--dropout", c.dropout, "Dropout rate after D's hidden activations, 0 for none");
-  cli.bind("--tf32", c.tf32, "allow TF32 tensor-core math on CUDA");
   cli.group("Evaluation");
-  cli.bind("--eval-every", c.eval_every,
-           "score the generator with the attribute judge after every N epochs into eval.csv, 0 for never");
+  nn::apps::bind_eval_every(
+      cli, c, "score the generator with the attribute judge after every N epochs into eval.csv, 0 for never");
   cli.bind("--eval-faces", c.eval_faces, "generated faces for the Frechet distance");
   cli.bind("--eval-control", c.eval_control, "faces per side and attribute for attribute control");
   cli.group("Run folder and checkpoints");
-  cli.bind("--resume", c.resume,
-           "checkpoint to continue its run from; only --epochs, --steps, --device, --tf32, --keep-checkpoints and "
-           "the --eval-* options may change, --out defaults to the checkpoint's folder");
-  cli.bind("--init-from", c.init_from,
-           "checkpoint whose E, G and D weights start a new run with this command line's settings (fresh "
-           "optimisers, step 0)");
-  cli.bind("--keep-checkpoints", c.keep_checkpoints,
-           "numbered checkpoints kept besides checkpoint_last.safetensors, the newest; 0 keeps all");
-  cli.bind("--overwrite", c.overwrite, "let a new run replace the files of another run in --out");
+  nn::apps::bind_run_folder_options(cli, c, changeable_options(), "E, G and D");
   cli.group("Other modes");
   cli.bind("--summary", c.summary, "print the model tables and exit");
   cli.bind("--generate", c.generate, "checkpoint to generate faces from (with --attr)");
@@ -210,11 +196,8 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
 }
 
 void validate(const Config& c) {
+  nn::apps::validate_run_settings(c, "acgan_celeba");
   const auto fail = [](const std::string& what) { throw nn::apps::UsageError("acgan_celeba: " + what); };
-  if (c.batch < 2) fail("--batch must be at least 2");
-  if (c.epochs < 1) fail("--epochs must be at least 1");
-  if (c.steps < 0) fail("--steps must not be negative");
-  if (!(c.fraction > 0 && c.fraction <= 1)) fail("--fraction must be in (0, 1]");
   if (!(c.lr > 0) || !(c.ae_lr_factor > 0)) fail("--lr and --ae-lr-factor must be positive");
   if (!(c.real_target > 0 && c.real_target <= 1) || !(c.g_target > 0 && c.g_target <= 1))
     fail("--real-target and --g-target must be in (0, 1]");
@@ -230,10 +213,7 @@ void validate(const Config& c) {
   if (c.ae_warmup < 0) fail("--ae-warmup must not be negative");
   if (c.input_noise < 0) fail("--input-noise must not be negative");
   if (c.dropout < 0 || c.dropout >= 1) fail("--dropout must be in [0, 1)");
-  if (c.synthetic_count < 20) fail("--synthetic-count must be at least 20");
   if (c.samples < 1) fail("--samples must be at least 1");
-  if (c.keep_checkpoints < 0) fail("--keep-checkpoints must not be negative");
-  if (c.eval_every < 0) fail("--eval-every must not be negative");
   if (c.eval_faces < 4) fail("--eval-faces must be at least 4");
   if (c.eval_control < 1) fail("--eval-control must be at least 1");
   if (!c.generate.empty() && c.attr_rows.empty()) fail("--generate needs at least one --attr");
@@ -247,26 +227,14 @@ void validate(const Config& c) {
       }
   }
   if (!c.reconstruct.empty() && c.images.empty()) fail("--reconstruct needs --images");
-  if (!c.resume.empty() && !c.init_from.empty())
-    fail("--resume continues a run and --init-from starts a new one; give one of them");
-  // config.json holds the seed as a JSON integer, which is signed 64-bit.
-  if (c.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-    fail("--seed must be at most " + std::to_string(std::numeric_limits<std::int64_t>::max()));
 }
 
 std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
   using nn::json::Value;
   Value v = Value::object();
-  v.add("preset", Value::string(c.preset))
-      .add("data", Value::string(c.data.empty() ? "synthetic" : c.data))
-      .add("synthetic_count", Value::integer(c.synthetic_count))
-      .add("device", Value::string(c.device))
-      .add("seed", Value::integer(static_cast<std::int64_t>(c.seed)))
-      .add("epochs", Value::integer(c.epochs))
-      .add("steps", Value::integer(c.steps))
-      .add("batch", Value::integer(c.batch))
-      .add("fraction", Value::number(c.fraction))
-      .add("halving", Value::string(c.halving))
+  v.add("preset", Value::string(c.preset));
+  nn::apps::add_run_settings(v, c);
+  v.add("halving", Value::string(c.halving))
       .add("lr", Value::number(c.lr))
       .add("ae_lr_factor", Value::number(c.ae_lr_factor))
       .add("ae_attr_weight", Value::number(c.ae_attr_weight))
@@ -282,96 +250,41 @@ std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
       .add("adam", Value::string(c.adam))
       .add("input_noise", Value::number(c.input_noise))
       .add("dropout", Value::number(c.dropout))
-      .add("tf32", Value::boolean(c.tf32))
-      .add("keep_checkpoints", Value::integer(c.keep_checkpoints))
-      .add("eval_every", Value::integer(c.eval_every))
       .add("eval_faces", Value::integer(c.eval_faces))
-      .add("eval_control", Value::integer(c.eval_control))
-      .add("resume", Value::string(c.resume))
-      .add("init_from", Value::string(c.init_from));
+      .add("eval_control", Value::integer(c.eval_control));
   if (!changes.empty()) v.add("changes", nn::apps::changes_to_json(changes));
   return nn::json::dump(v, 2) + "\n";
 }
 
-namespace {
-
-nn::json::Value parse_object(const std::string& text, const std::string& source) {
-  nn::json::Value v;
-  try {
-    v = nn::json::parse(text);
-  } catch (const nn::json::ParseError& e) {
-    throw nn::Error("acgan_celeba: " + source + ": the configuration is not valid JSON (" + e.what() + ")");
-  }
-  if (v.kind() != nn::json::Value::Kind::object)
-    throw nn::Error("acgan_celeba: " + source + ": the configuration is not a JSON object");
-  return v;
-}
-
-}  // namespace
-
 Config config_from_json(const std::string& text, const std::string& source) {
-  const nn::json::Value v = parse_object(text, source);
-  const std::string prefix = "acgan_celeba: " + source + ": ";
+  const nn::apps::SettingsReader r(text, source, "acgan_celeba");
+  using nn::json::Value;
   Config c;
-  const auto read = [&](const char* key, auto&& store) {
-    const nn::json::Value* found = v.find(key);
-    if (!found) throw nn::Error(prefix + "no setting '" + key + "'");
-    try {
-      store(*found);
-    } catch (const nn::Error& e) {
-      throw nn::Error(prefix + "setting '" + key + "': " + e.what());
-    }
-  };
-  const auto int_in_range = [](const nn::json::Value& x) {
-    const std::int64_t n = x.as_integer();
-    if (n < std::numeric_limits<int>::min() || n > std::numeric_limits<int>::max())
-      throw nn::Error(std::to_string(n) + " is out of range");
-    return static_cast<int>(n);
-  };
-  read("preset", [&](const nn::json::Value& x) { c.preset = x.as_string(); });
-  read("data", [&](const nn::json::Value& x) { c.data = x.as_string() == "synthetic" ? "" : x.as_string(); });
-  read("synthetic_count", [&](const nn::json::Value& x) { c.synthetic_count = x.as_integer(); });
-  read("device", [&](const nn::json::Value& x) { c.device = x.as_string(); });
-  read("seed", [&](const nn::json::Value& x) {
-    if (x.as_integer() < 0) throw nn::Error("negative");
-    c.seed = static_cast<std::uint64_t>(x.as_integer());
-  });
-  read("epochs", [&](const nn::json::Value& x) { c.epochs = int_in_range(x); });
-  read("steps", [&](const nn::json::Value& x) { c.steps = x.as_integer(); });
-  read("batch", [&](const nn::json::Value& x) { c.batch = x.as_integer(); });
-  read("fraction", [&](const nn::json::Value& x) { c.fraction = x.as_number(); });
-  read("halving", [&](const nn::json::Value& x) { c.halving = x.as_string(); });
-  read("lr", [&](const nn::json::Value& x) { c.lr = x.as_number(); });
-  read("ae_lr_factor", [&](const nn::json::Value& x) { c.ae_lr_factor = x.as_number(); });
-  read("ae_attr_weight", [&](const nn::json::Value& x) { c.ae_attr_weight = x.as_number(); });
-  read("beta1", [&](const nn::json::Value& x) { c.beta1 = x.as_number(); });
-  read("beta2", [&](const nn::json::Value& x) { c.beta2 = x.as_number(); });
-  read("real_target", [&](const nn::json::Value& x) { c.real_target = x.as_number(); });
-  read("g_target", [&](const nn::json::Value& x) { c.g_target = x.as_number(); });
-  read("fake_labels", [&](const nn::json::Value& x) { c.fake_labels = x.as_string(); });
-  read("z", [&](const nn::json::Value& x) { c.z_dist = x.as_string(); });
+  r.read("preset", [&](const Value& x) { c.preset = x.as_string(); });
+  nn::apps::read_run_settings(r, c);
+  r.read("halving", [&](const Value& x) { c.halving = x.as_string(); });
+  r.read("lr", [&](const Value& x) { c.lr = x.as_number(); });
+  r.read("ae_lr_factor", [&](const Value& x) { c.ae_lr_factor = x.as_number(); });
+  r.read("ae_attr_weight", [&](const Value& x) { c.ae_attr_weight = x.as_number(); });
+  r.read("beta1", [&](const Value& x) { c.beta1 = x.as_number(); });
+  r.read("beta2", [&](const Value& x) { c.beta2 = x.as_number(); });
+  r.read("real_target", [&](const Value& x) { c.real_target = x.as_number(); });
+  r.read("g_target", [&](const Value& x) { c.g_target = x.as_number(); });
+  r.read("fake_labels", [&](const Value& x) { c.fake_labels = x.as_string(); });
+  r.read("z", [&](const Value& x) { c.z_dist = x.as_string(); });
+  r.read("input_noise", [&](const Value& x) { c.input_noise = x.as_number(); });
+  r.read("dropout", [&](const Value& x) { c.dropout = x.as_number(); });
   // Absent in runs from before the options, which trained as their defaults do.
-  if (v.find("d_batch")) read("d_batch", [&](const nn::json::Value& x) { c.d_batch = x.as_string(); });
-  if (v.find("g_fakes")) read("g_fakes", [&](const nn::json::Value& x) { c.g_fakes = x.as_string(); });
-  if (v.find("adam")) read("adam", [&](const nn::json::Value& x) { c.adam = x.as_string(); });
-  read("input_noise", [&](const nn::json::Value& x) { c.input_noise = x.as_number(); });
-  read("dropout", [&](const nn::json::Value& x) { c.dropout = x.as_number(); });
-  read("tf32", [&](const nn::json::Value& x) { c.tf32 = x.as_boolean(); });
-  read("resume", [&](const nn::json::Value& x) { c.resume = x.as_string(); });
-  if (v.find("init_from"))  // absent in runs from before the option
-    read("init_from", [&](const nn::json::Value& x) { c.init_from = x.as_string(); });
-  if (v.find("keep_checkpoints"))  // absent in runs from before the option
-    read("keep_checkpoints", [&](const nn::json::Value& x) { c.keep_checkpoints = int_in_range(x); });
-  if (v.find("ae_warmup"))  // absent in runs from before the option
-    read("ae_warmup", [&](const nn::json::Value& x) { c.ae_warmup = x.as_integer(); });
-  // Absent in runs from before per-epoch evaluation.
-  if (v.find("eval_every")) read("eval_every", [&](const nn::json::Value& x) { c.eval_every = int_in_range(x); });
-  if (v.find("eval_faces")) read("eval_faces", [&](const nn::json::Value& x) { c.eval_faces = x.as_integer(); });
-  if (v.find("eval_control")) read("eval_control", [&](const nn::json::Value& x) { c.eval_control = x.as_integer(); });
+  r.read_if_present("d_batch", [&](const Value& x) { c.d_batch = x.as_string(); });
+  r.read_if_present("g_fakes", [&](const Value& x) { c.g_fakes = x.as_string(); });
+  r.read_if_present("adam", [&](const Value& x) { c.adam = x.as_string(); });
+  r.read_if_present("ae_warmup", [&](const Value& x) { c.ae_warmup = x.as_integer(); });
+  r.read_if_present("eval_faces", [&](const Value& x) { c.eval_faces = x.as_integer(); });
+  r.read_if_present("eval_control", [&](const Value& x) { c.eval_control = x.as_integer(); });
   try {
     validate(c);
   } catch (const nn::Error& e) {
-    throw nn::Error(prefix + "the stored settings are invalid: " + e.what());
+    throw nn::Error(r.prefix() + "the stored settings are invalid: " + e.what());
   }
   return c;
 }

@@ -5,22 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "common/resume.hpp"
+#include "common/run_settings.hpp"
 #include "nn/json.hpp"
 
 namespace acgan {
 
-struct Config {
+struct Config : nn::apps::RunSettings {
+  Config() { out = "out/acgan_celeba"; }
   std::string preset = "quick";  // quick | attributes | seed
-  std::string data;              // a CelebA folder; empty: the synthetic faces
-  std::int64_t synthetic_count = 3000;
-  std::string out = "out/acgan_celeba";
-  std::string device = "auto";   // auto | cpu | cuda | cuda:N
-  std::uint64_t seed = 1;
-  int epochs = 1;
-  std::int64_t steps = 0;        // stop after this many steps in total (0: all epochs)
-  std::int64_t batch = 32;
-  double fraction = 1.0;         // of the training partition
   std::string halving = "area";  // area | decimate
   double lr = 2e-4;              // D and G
   double ae_lr_factor = 0.25;    // the autoencoder's rate is lr times this
@@ -30,16 +22,12 @@ struct Config {
   double real_target = 0.9;      // D's w target for real images (one-sided smoothing)
   double g_target = 0.9;         // G's w target when training through D
   std::string fake_labels = "train";  // train (drawn from the labels) | random (multi-hot) | ten-indices
-  std::string z_dist = "uniform";     // uniform U[0,1] | normal N(0,1)
+  std::string z_dist = "uniform";     // uniform U[0,1] | normal N(0,1) | encoder
   std::string d_batch = "separate";   // separate (real and fake batches, summed losses) | mixed (N of the 2N)
   std::string g_fakes = "fresh";      // fresh (G draws its own y' and z) | reuse (those of D's fakes)
   std::string adam = "pytorch";       // pytorch (eps 1e-8) | keras (eps 1e-7 in Keras' update)
   double input_noise = 0.0;      // GaussianNoise on D's input
   double dropout = 0.0;          // Dropout after D's hidden activations
-  bool tf32 = false;
-  int keep_checkpoints = 3;      // numbered checkpoints kept besides checkpoint_last (0: all)
-  std::string resume;            // a checkpoint to continue from
-  std::string init_from;         // a checkpoint whose E, G and D weights start a new run
   bool summary = false;          // print the model tables and exit
   std::string generate;          // a checkpoint: generate faces for --attr
   std::vector<std::string> attr_rows;  // one row per entry ("Male,Smiling")
@@ -47,18 +35,16 @@ struct Config {
   std::string reconstruct;       // a checkpoint: reconstruct --images
   std::vector<std::string> images;
   std::string evaluate;          // a checkpoint: score it with the attribute judge
-  int eval_every = 1;            // evaluate after every this many epochs of training (0: never)
   std::int64_t eval_faces = 2000;   // generated faces for the Frechet distance
   std::int64_t eval_control = 100;  // faces per side and attribute for attribute control
-  std::string cache_dir;         // where caches and synthetic data go (default: <out>/../cache)
-  bool overwrite = false;        // a new run may replace another run's files in --out
   bool list_attributes = false;  // print the attribute names and exit
-  std::vector<std::string> given;  // the options given on the command line ("--epochs", ...)
 };
 
 enum class Mode { train, summary, generate, reconstruct, evaluate, list_attributes };
 Mode mode_of(const Config& config);
 bool was_given(const Config& config, const std::string& option);
+// The options a resumed run may change.
+const std::vector<std::string>& changeable_options();
 
 using nn::apps::ConfigChange;
 

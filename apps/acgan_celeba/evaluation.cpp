@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <ostream>
 
-#include "common/plot.hpp"
 #include "nn/data/celeba_attributes.hpp"
 
 namespace acgan {
 namespace {
-
-const std::vector<std::string> kColumns = {
-    "step",          "epoch",           "control", "sheet_control",     "frechet",
-    "frechet_floor", "diversity_ratio", "edit",    "reconstruction_mae"};
 
 // Fake attribute vectors drawn the way the run's training draws them.
 nn::evaluation::AttributeSampler training_sampler(const Config& config, const std::vector<float>& labels) {
@@ -111,31 +106,23 @@ std::string evaluation_json(const nn::apps::FaceJudge& judge, const Evaluation& 
 }
 
 EvaluationLog::EvaluationLog(const std::string& dir, std::int64_t resume_step, std::ostream& notes)
-    : dir_(dir), log_(dir + "/eval.csv", kColumns, resume_step, notes) {}
+    : log_(dir, "eval.csv",
+           {"control", "sheet_control", "frechet", "frechet_floor", "diversity_ratio", "edit", "reconstruction_mae"},
+           {{"eval.svg", "Judge's view: control and edit accuracy, diversity vs real", "score",
+             {"control", "sheet_control", "diversity_ratio", "edit"}},
+            {"frechet.svg", "Frechet distance to held-out real faces, and the real-vs-real floor", "distance",
+             {"frechet", "frechet_floor"}}},
+           resume_step, notes) {}
 
 void EvaluationLog::open() { log_.open(); }
 
 void EvaluationLog::append(std::int64_t step, int epoch, const Evaluation& e) {
-  log_.append({static_cast<double>(step), static_cast<double>(epoch), e.generator.control.macro_mean,
-               e.generator.sheet_control.macro_mean, e.generator.frechet, e.generator.frechet_floor,
-               e.generator.diversity_ratio(), e.autoencoder.edit.macro_mean, e.autoencoder.reconstruction_mae});
+  log_.append(step, epoch,
+              {e.generator.control.macro_mean, e.generator.sheet_control.macro_mean, e.generator.frechet,
+               e.generator.frechet_floor, e.generator.diversity_ratio(), e.autoencoder.edit.macro_mean,
+               e.autoencoder.reconstruction_mae});
 }
 
-void EvaluationLog::plot() const {
-  nn::apps::plot_csv(dir_ + "/eval.csv", dir_ + "/eval.svg",
-                     nn::apps::LinePlotOptions()
-                         .title("Judge's view: control and edit accuracy, diversity vs real")
-                         .x_column("step")
-                         .x_label("step")
-                         .y_label("score")
-                         .y_columns({"control", "sheet_control", "diversity_ratio", "edit"}));
-  nn::apps::plot_csv(dir_ + "/eval.csv", dir_ + "/frechet.svg",
-                     nn::apps::LinePlotOptions()
-                         .title("Frechet distance to held-out real faces, and the real-vs-real floor")
-                         .x_column("step")
-                         .x_label("step")
-                         .y_label("distance")
-                         .y_columns({"frechet", "frechet_floor"}));
-}
+void EvaluationLog::plot() const { log_.plot(); }
 
 }  // namespace acgan

@@ -9,7 +9,7 @@
 
 #include "acgan_celeba/config.hpp"
 #include "acgan_celeba/models.hpp"
-#include "common/csv_log.hpp"
+#include "common/training_log.hpp"
 #include "common/face_evaluation.hpp"
 
 namespace acgan {
@@ -48,8 +48,7 @@ class EvaluationLog {
   void plot() const;
 
  private:
-  std::string dir_;
-  nn::apps::CsvLog log_;
+  nn::apps::TrainingLog log_;
 };
 
 }  // namespace acgan

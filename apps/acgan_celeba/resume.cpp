@@ -5,44 +5,20 @@
 #include "nn/error.hpp"
 
 namespace acgan {
-namespace {
-
-// Options that change no training step: a resumed run may change them.
-const std::vector<std::string> kChangeableOptions = {"--epochs",     "--steps",      "--device",
-                                                     "--tf32",       "--keep-checkpoints", "--eval-every",
-                                                     "--eval-faces", "--eval-control"};
-
-}  // namespace
-
 Config resumed_config(const Config& command_line, const nn::Metadata& metadata, std::vector<ConfigChange>& changes) {
   const std::string& path = command_line.resume;
-  nn::apps::refuse_fixed_options(command_line.given, kChangeableOptions, "acgan_celeba", path);
+  nn::apps::refuse_fixed_options(command_line.given, changeable_options(), "acgan_celeba", path);
   const auto stored = metadata.find("config");
   if (stored == metadata.end())
     throw nn::Error("acgan_celeba: checkpoint '" + path + "' stores no run configuration (metadata 'config')");
   Config c = config_from_json(stored->second, "checkpoint '" + path + "' metadata 'config'");
   using nn::json::Value;
-  const std::vector<std::string>& given = command_line.given;
-  nn::apps::record_change(given, "--epochs", command_line.epochs, c.epochs, Value::integer(c.epochs),
-                          Value::integer(command_line.epochs), changes);
-  nn::apps::record_change(given, "--steps", command_line.steps, c.steps, Value::integer(c.steps),
-                          Value::integer(command_line.steps), changes);
-  nn::apps::record_change(given, "--device", command_line.device, c.device, Value::string(c.device),
-                          Value::string(command_line.device), changes);
-  nn::apps::record_change(given, "--tf32", command_line.tf32, c.tf32, Value::boolean(c.tf32),
-                          Value::boolean(command_line.tf32), changes);
-  nn::apps::record_change(given, "--keep-checkpoints", command_line.keep_checkpoints, c.keep_checkpoints,
-                          Value::integer(c.keep_checkpoints), Value::integer(command_line.keep_checkpoints), changes);
-  nn::apps::record_change(given, "--eval-every", command_line.eval_every, c.eval_every, Value::integer(c.eval_every),
-                          Value::integer(command_line.eval_every), changes);
-  nn::apps::record_change(given, "--eval-faces", command_line.eval_faces, c.eval_faces, Value::integer(c.eval_faces),
-                          Value::integer(command_line.eval_faces), changes);
-  nn::apps::record_change(given, "--eval-control", command_line.eval_control, c.eval_control,
+  nn::apps::record_run_changes(command_line, c, changes);
+  nn::apps::record_change(command_line.given, "--eval-faces", command_line.eval_faces, c.eval_faces,
+                          Value::integer(c.eval_faces), Value::integer(command_line.eval_faces), changes);
+  nn::apps::record_change(command_line.given, "--eval-control", command_line.eval_control, c.eval_control,
                           Value::integer(c.eval_control), Value::integer(command_line.eval_control), changes);
-  c.resume = path;
-  c.out = nn::apps::resumed_out(path, was_given(command_line, "--out"), command_line.out);
-  c.cache_dir = command_line.cache_dir;
-  c.given = command_line.given;
+  nn::apps::take_resume_places(command_line, c);
   return c;
 }
 

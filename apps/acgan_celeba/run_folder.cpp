@@ -2,14 +2,10 @@
 
 #include <vector>
 
-#include "common/plot.hpp"
 #include "nn/data/celeba_attributes.hpp"
 
 namespace acgan {
 namespace {
-
-const std::vector<std::string> kLossColumns = {"step", "epoch", "d_loss_w", "d_loss_y", "g_loss_w", "g_loss_y", "ae_loss"};
-const std::vector<std::string> kMetricColumns = {"step", "epoch", "d_acc_w", "d_f1_y", "g_f1_y", "d_acc_w_gen"};
 
 }  // namespace
 
@@ -24,9 +20,14 @@ const std::vector<std::string>& run_file_patterns() {
 }
 
 RunLog::RunLog(const std::string& dir, std::int64_t resume_step, std::ostream& notes)
-    : dir_(dir),
-      losses_(dir + "/losses.csv", kLossColumns, resume_step, notes),
-      metrics_(dir + "/metrics.csv", kMetricColumns, resume_step, notes) {}
+    : losses_(dir, "losses.csv", {"d_loss_w", "d_loss_y", "g_loss_w", "g_loss_y", "ae_loss"},
+              {{"losses.svg", "AE-AC-GAN losses per batch", "loss",
+                {"d_loss_w", "d_loss_y", "g_loss_w", "g_loss_y", "ae_loss"}}},
+              resume_step, notes),
+      metrics_(dir, "metrics.csv", {"d_acc_w", "d_f1_y", "g_f1_y", "d_acc_w_gen"},
+               {{"metrics.svg", "D accuracy on w (its batch, G's images), sample-averaged F1 on y", "score",
+                 {"d_acc_w", "d_acc_w_gen", "d_f1_y", "g_f1_y"}}},
+               resume_step, notes) {}
 
 void RunLog::open() {
   losses_.open();
@@ -34,27 +35,13 @@ void RunLog::open() {
 }
 
 void RunLog::append(std::int64_t step, int epoch, const StepMetrics& m) {
-  const double s = static_cast<double>(step), e = epoch;
-  losses_.append({s, e, m.d_loss_w, m.d_loss_y, m.g_loss_w, m.g_loss_y, m.ae_loss});
-  metrics_.append({s, e, m.d_acc_w, m.d_f1_y, m.g_f1_y, m.d_acc_w_gen});
+  losses_.append(step, epoch, {m.d_loss_w, m.d_loss_y, m.g_loss_w, m.g_loss_y, m.ae_loss});
+  metrics_.append(step, epoch, {m.d_acc_w, m.d_f1_y, m.g_f1_y, m.d_acc_w_gen});
 }
 
 void RunLog::plot() const {
-  using nn::apps::LinePlotOptions;
-  nn::apps::plot_csv(dir_ + "/losses.csv", dir_ + "/losses.svg",
-                     LinePlotOptions()
-                         .title("AE-AC-GAN losses per batch")
-                         .x_column("step")
-                         .x_label("step")
-                         .y_label("loss")
-                         .y_columns({"d_loss_w", "d_loss_y", "g_loss_w", "g_loss_y", "ae_loss"}));
-  nn::apps::plot_csv(dir_ + "/metrics.csv", dir_ + "/metrics.svg",
-                     LinePlotOptions()
-                         .title("D accuracy on w (its batch, G's images), sample-averaged F1 on y")
-                         .x_column("step")
-                         .x_label("step")
-                         .y_label("score")
-                         .y_columns({"d_acc_w", "d_acc_w_gen", "d_f1_y", "g_f1_y"}));
+  losses_.plot();
+  metrics_.plot();
 }
 
 void write_reconstruction_sheet(const std::string& path, Encoder& encoder, Generator& generator,

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "acgan_celeba/trainer.hpp"
-#include "common/csv_log.hpp"
+#include "common/training_log.hpp"
 
 namespace acgan {
 
@@ -16,7 +16,7 @@ const std::vector<std::string>& run_file_patterns();
 class RunLog {
  public:
   // Reads back losses.csv and metrics.csv in `dir` when resuming at
-  // `resume_step` (see nn::apps::CsvLog; notes go to `notes`); writes nothing.
+  // `resume_step` (see nn::apps::TrainingLog); writes nothing.
   RunLog(const std::string& dir, std::int64_t resume_step, std::ostream& notes);
   // Rewrites both files with the rows kept and opens them for appending.
   void open();
@@ -25,8 +25,7 @@ class RunLog {
   void plot() const;
 
  private:
-  std::string dir_;
-  nn::apps::CsvLog losses_, metrics_;
+  nn::apps::TrainingLog losses_, metrics_;
 };
 
 // Real images (top row of each pair) above their reconstructions G(E(x)).

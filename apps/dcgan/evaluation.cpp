@@ -6,7 +6,6 @@
 #include <ostream>
 
 #include "common/face_evaluation.hpp"
-#include "common/plot.hpp"
 #include "common/progress.hpp"
 #include "dcgan/data.hpp"
 #include "dcgan/recipe.hpp"
@@ -16,9 +15,6 @@
 
 namespace dcgan {
 namespace {
-
-const std::vector<std::string> kColumns = {"step",     "epoch",     "frechet",         "frechet_floor",
-                                           "diversity_ratio", "confident", "covered_classes", "class_entropy"};
 
 std::int64_t image_size_of(const Config& config) { return recipe_of(architecture_from_name(config.arch)).image_size; }
 
@@ -112,26 +108,21 @@ std::string evaluation_json(const DataJudge& judge, const Evaluation& evaluation
 }
 
 EvaluationLog::EvaluationLog(const std::string& dir, std::int64_t resume_step, std::ostream& notes)
-    : dir_(dir), log_(dir + "/eval.csv", kColumns, resume_step, notes) {}
+    : log_(dir, "eval.csv",
+           {"frechet", "frechet_floor", "diversity_ratio", "confident", "covered_classes", "class_entropy"},
+           {{"eval.svg", "Frechet distance to held-out images, and its real-vs-real floor", "Frechet distance",
+             {"frechet", "frechet_floor"}}},
+           resume_step, notes) {}
 
 void EvaluationLog::open() { log_.open(); }
 
 void EvaluationLog::append(std::int64_t step, int epoch, const Evaluation& e) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  log_.append({static_cast<double>(step), static_cast<double>(epoch), e.frechet, e.frechet_floor, e.diversity_ratio(),
-               e.classes ? e.classes->confident : nan, e.classes ? static_cast<double>(e.classes->covered) : nan,
-               e.classes ? e.classes->entropy : nan});
+  log_.append(step, epoch,
+              {e.frechet, e.frechet_floor, e.diversity_ratio(), e.classes ? e.classes->confident : nan,
+               e.classes ? static_cast<double>(e.classes->covered) : nan, e.classes ? e.classes->entropy : nan});
 }
 
-void EvaluationLog::plot() const {
-  using nn::apps::LinePlotOptions;
-  nn::apps::plot_csv(dir_ + "/eval.csv", dir_ + "/eval.svg",
-                     LinePlotOptions()
-                         .title("Frechet distance to held-out images, and its real-vs-real floor")
-                         .x_column("step")
-                         .x_label("step")
-                         .y_label("Frechet distance")
-                         .y_columns({"frechet", "frechet_floor"}));
-}
+void EvaluationLog::plot() const { log_.plot(); }
 
 }  // namespace dcgan

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "common/csv_log.hpp"
+#include "common/training_log.hpp"
 #include "dcgan/config.hpp"
 #include "dcgan/models.hpp"
 #include "nn/evaluation/judge_cache.hpp"
@@ -47,8 +47,7 @@ class EvaluationLog {
   void plot() const;
 
  private:
-  std::string dir_;
-  nn::apps::CsvLog log_;
+  nn::apps::TrainingLog log_;
 };
 
 }  // namespace dcgan

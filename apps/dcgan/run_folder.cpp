@@ -2,16 +2,9 @@
 
 #include <cmath>
 
-#include "common/plot.hpp"
 #include "nn/image.hpp"
 
 namespace dcgan {
-namespace {
-
-const std::vector<std::string> kLossColumns = {"step", "epoch", "d_loss", "g_loss"};
-const std::vector<std::string> kMetricColumns = {"step", "epoch", "d_real", "d_fake", "d_fake_after"};
-
-}  // namespace
 
 const std::vector<std::string>& run_file_patterns() {
   static const std::vector<std::string> patterns = {
@@ -22,9 +15,12 @@ const std::vector<std::string>& run_file_patterns() {
 }
 
 RunLog::RunLog(const std::string& dir, std::int64_t resume_step, std::ostream& notes)
-    : dir_(dir),
-      losses_(dir + "/losses.csv", kLossColumns, resume_step, notes),
-      metrics_(dir + "/metrics.csv", kMetricColumns, resume_step, notes) {}
+    : losses_(dir, "losses.csv", {"d_loss", "g_loss"}, {{"losses.svg", "DCGAN losses per batch", "BCE", {"d_loss", "g_loss"}}},
+              resume_step, notes),
+      metrics_(dir, "metrics.csv", {"d_real", "d_fake", "d_fake_after"},
+               {{"metrics.svg", "D's mean output: on real images, on fakes before and after its update", "D(x)",
+                 {"d_real", "d_fake", "d_fake_after"}}},
+               resume_step, notes) {}
 
 void RunLog::open() {
   losses_.open();
@@ -32,27 +28,13 @@ void RunLog::open() {
 }
 
 void RunLog::append(std::int64_t step, int epoch, const StepMetrics& m) {
-  const double s = static_cast<double>(step), e = epoch;
-  losses_.append({s, e, m.d_loss, m.g_loss});
-  metrics_.append({s, e, m.d_real, m.d_fake, m.d_fake_after});
+  losses_.append(step, epoch, {m.d_loss, m.g_loss});
+  metrics_.append(step, epoch, {m.d_real, m.d_fake, m.d_fake_after});
 }
 
 void RunLog::plot() const {
-  using nn::apps::LinePlotOptions;
-  nn::apps::plot_csv(dir_ + "/losses.csv", dir_ + "/losses.svg",
-                     LinePlotOptions()
-                         .title("DCGAN losses per batch")
-                         .x_column("step")
-                         .x_label("step")
-                         .y_label("BCE")
-                         .y_columns({"d_loss", "g_loss"}));
-  nn::apps::plot_csv(dir_ + "/metrics.csv", dir_ + "/metrics.svg",
-                     LinePlotOptions()
-                         .title("D's mean output: on real images, on fakes before and after its update")
-                         .x_column("step")
-                         .x_label("step")
-                         .y_label("D(x)")
-                         .y_columns({"d_real", "d_fake", "d_fake_after"}));
+  losses_.plot();
+  metrics_.plot();
 }
 
 void write_sample_sheet(const std::string& path, Generator& generator, const nn::Tensor& z) {

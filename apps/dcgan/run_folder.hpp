@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "common/csv_log.hpp"
+#include "common/training_log.hpp"
 #include "dcgan/models.hpp"
 #include "dcgan/trainer.hpp"
 
@@ -27,8 +27,7 @@ class RunLog {
   void plot() const;
 
  private:
-  std::string dir_;
-  nn::apps::CsvLog losses_, metrics_;
+  nn::apps::TrainingLog losses_, metrics_;
 };
 
 // G's images for the rows of `z`, in a square-ish grid, in eval mode.
