@@ -43,6 +43,7 @@ stage() {
 stage "$out/tests.log" 240 "$build/tests/libnn_cuda_tests" --durations yes
 stage "$out/bench.log" 150 env PYTHON="$python" "$here/bench/reference/compare_ops.sh" "$build" cuda
 stage "$out/bench.log" 90 env PYTHON="$python" "$here/bench/reference/compare_acgan_step.sh" "$build" cuda 20
+stage "$out/bench.log" 90 env PYTHON="$python" "$here/bench/reference/compare_dcgan_step.sh" "$build" cuda all 10
 
 run_dir=$(mktemp -d)
 stage "$out/app.log" 180 "$build/apps/acgan_celeba/acgan_celeba" --device cuda --out "$run_dir/run" \
@@ -59,6 +60,12 @@ stage "$out/app.log" 120 bash -c 'app=$1 dir=$2
   cmp "$dir/a/losses.csv" "$dir/b/losses.csv" && cmp "$dir/a/losses.csv" "$dir/c/losses.csv" &&
   echo "reproducible: two fresh runs and a resumed one logged identical losses"' _ \
   "$build/apps/acgan_celeba/acgan_celeba" "$run_dir"
+# The three DCGANs' steps on CUDA, a few each (the tutorial28 D's batch norm
+# keeps batch statistics in eval mode).
+for arch in radford64 wlu128 tutorial28; do
+  stage "$out/app.log" 90 "$build/apps/dcgan/dcgan" --device cuda --arch "$arch" --steps 30 --eval-every 0 \
+    --out "$run_dir/dcgan_$arch" --cache "$run_dir/cache"
+done
 
 stage "$out/sanitizer.log" 240 compute-sanitizer --tool memcheck --error-exitcode 3 \
   "$build/tests/libnn_cuda_tests" "[parity]"

@@ -59,6 +59,7 @@ case "$mode" in
     for device in "${devices[@]}"; do
       "$root/bench/reference/compare_ops.sh" "$root/build" "$device"
       "$root/bench/reference/compare_acgan_step.sh" "$root/build" "$device" 5
+      "$root/bench/reference/compare_dcgan_step.sh" "$root/build" "$device" all 3
     done
     ;;
   demo)

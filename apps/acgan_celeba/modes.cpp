@@ -16,7 +16,6 @@
 #include "acgan_celeba/trainer.hpp"
 #include "common/checkpoint_checks.hpp"
 #include "common/cli.hpp"
-#include "common/progress.hpp"
 #include "common/device_choice.hpp"
 #include "common/run_folder.hpp"
 #include "common/training_loop.hpp"
@@ -59,10 +58,6 @@ nn::apps::RunFolderClaim folder_claim(const Config& config, bool continues_folde
 
 nn::Device pick_device(const std::string& name) { return nn::apps::choose_device(name, "acgan_celeba"); }
 
-nn::SafetensorsFile load_checked(const std::string& path, const std::vector<std::string>& prefixes) {
-  return nn::apps::load_checked_checkpoint(path, prefixes);
-}
-
 }  // namespace
 
 int list_attributes_mode() {
@@ -73,7 +68,7 @@ int list_attributes_mode() {
 int generate_mode(const Config& config) {
   const nn::Device device = pick_device(config.device);
   nn::set_tf32(config.tf32);
-  const nn::SafetensorsFile file = load_checked(config.generate, {"G."});
+  const nn::SafetensorsFile file = nn::apps::load_checked_checkpoint(config.generate, {"G."});
   Generator generator;
   nn::apps::load_modules(file, {{"G", &generator}}, device);
   const std::vector<float> base = attribute_majority(file.metadata, config.generate);
@@ -102,7 +97,7 @@ int generate_mode(const Config& config) {
 int reconstruct_mode(const Config& config) {
   const nn::Device device = pick_device(config.device);
   nn::set_tf32(config.tf32);
-  const nn::SafetensorsFile file = load_checked(config.reconstruct, {"E.", "G."});
+  const nn::SafetensorsFile file = nn::apps::load_checked_checkpoint(config.reconstruct, {"E.", "G."});
   Encoder encoder;
   Generator generator;
   nn::apps::load_modules(file, {{"E", &encoder}, {"G", &generator}}, device);
@@ -115,7 +110,7 @@ int reconstruct_mode(const Config& config) {
 }
 
 int evaluate_mode(const Config& command_line) {
-  const nn::SafetensorsFile file = load_checked(command_line.evaluate, {"E.", "G."});
+  const nn::SafetensorsFile file = nn::apps::load_checked_checkpoint(command_line.evaluate, {"E.", "G."});
   const auto stored = file.metadata.find("config");
   if (stored == file.metadata.end())
     throw nn::Error("acgan_celeba: " + command_line.evaluate +
@@ -165,11 +160,12 @@ int train_mode(const Config& command_line) {
   std::vector<ConfigChange> changes;
   std::optional<nn::SafetensorsFile> checkpoint;
   if (!command_line.resume.empty()) {
-    checkpoint = load_checked(command_line.resume, {});
+    checkpoint = nn::apps::load_checked_checkpoint(command_line.resume, {});
     config = resumed_config(command_line, checkpoint->metadata, changes);
   }
   std::optional<nn::SafetensorsFile> initial_weights;
-  if (!config.init_from.empty()) initial_weights = load_checked(config.init_from, {"E.", "G.", "D."});
+  if (!config.init_from.empty())
+    initial_weights = nn::apps::load_checked_checkpoint(config.init_from, {"E.", "G.", "D."});
   if (config.cache_dir.empty()) config.cache_dir = config.out + "/../cache";
   const bool continues_folder =
       checkpoint && nn::apps::same_folder(config.out, nn::apps::checkpoint_folder(config.resume));
@@ -184,7 +180,8 @@ int train_mode(const Config& command_line) {
   Trainer trainer(config, device, data.labels);
   if (initial_weights) {
     nn::apps::load_modules(*initial_weights,
-                {{"E", &trainer.encoder}, {"G", &trainer.generator}, {"D", &trainer.discriminator}}, device);
+                           {{"E", &trainer.encoder}, {"G", &trainer.generator}, {"D", &trainer.discriminator}},
+                           device);
     std::cout << "acgan_celeba: E, G and D start from the weights of " << config.init_from << "\n";
   }
   nn::data::DataLoader loader(data.dataset, nn::data::DataLoaderOptions()

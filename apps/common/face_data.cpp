@@ -17,10 +17,18 @@ std::string preprocess_tag(const data::PreprocessOptions& p) {
     return p.halving == data::Halving::area_average ? "area" : "decimate";
   std::string mode;
   switch (p.mode) {
-    case data::CropMode::face_crop: mode = "face"; break;
-    case data::CropMode::resize: mode = "resize"; break;
-    case data::CropMode::center_crop: mode = "center"; break;
-    case data::CropMode::tutorial_crop: mode = "tutorial"; break;
+    case data::CropMode::face_crop:
+      mode = "face";
+      break;
+    case data::CropMode::resize:
+      mode = "resize";
+      break;
+    case data::CropMode::center_crop:
+      mode = "center";
+      break;
+    case data::CropMode::tutorial_crop:
+      mode = "tutorial";
+      break;
   }
   return mode + std::to_string(p.size);
 }

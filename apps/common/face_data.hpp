@@ -20,7 +20,7 @@ struct FaceDataRequest {
   std::string celeba_dir;  // empty: the synthetic faces
   std::string cache_dir;   // the synthetic faces and the packed images go here
   std::int64_t synthetic_count = 3000;
-  double fraction = 1.0;   // of the training partition
+  double fraction = 1.0;  // of the training partition
   data::PreprocessOptions preprocess;
 };
 

@@ -26,8 +26,11 @@ void refuse_fixed_options(const std::vector<std::string>& given, const std::vect
       allowed += (i == 0 ? "" : i + 1 == changeable.size() ? " and " : ", ") + changeable[i];
     throw UsageError(program + ": " + option +
                      " cannot be given with --resume: a resumed run keeps the settings stored in its checkpoint, "
-                     "and only " + allowed + " may change; to train with other settings from this run's weights, "
-                     "start a new run with --init-from " + checkpoint + " --out NEW");
+                     "and only " +
+                     allowed +
+                     " may change; to train with other settings from this run's weights, "
+                     "start a new run with --init-from " +
+                     checkpoint + " --out NEW");
   }
 }
 
@@ -81,8 +84,7 @@ ResumePoint resume_point(const Metadata& metadata, const std::string& path, std:
   if (at.step != at.epoch * batches_per_epoch + at.batch_in_epoch)
     throw Error("checkpoint '" + path + "': metadata entry 'step' " + std::to_string(at.step) +
                 " does not match 'epoch' " + std::to_string(at.epoch) + " and 'batch_in_epoch' " +
-                std::to_string(at.batch_in_epoch) + " at " + std::to_string(batches_per_epoch) +
-                " batches per epoch");
+                std::to_string(at.batch_in_epoch) + " at " + std::to_string(batches_per_epoch) + " batches per epoch");
   for (const char* key : {"random_state.seed", "random_state.offset"}) metadata_text(metadata, key, path);
   return at;
 }
@@ -93,13 +95,12 @@ void require_steps_left(const std::string& program, int epochs, std::int64_t ste
   const std::int64_t end = steps > 0 ? std::min(steps, epoch_end) : epoch_end;
   if (at.step < end) return;
   const int more_epochs = at.epoch + (at.batch_in_epoch > 0 ? 1 : 0) + 1;
-  throw UsageError(program + ": the run has trained " + std::to_string(at.step) + " steps of its " +
-                   std::to_string(end) + " (" + std::to_string(epochs) + " epochs of " +
-                   std::to_string(batches_per_epoch) + " batches" +
-                   (steps > 0 ? ", --steps " + std::to_string(steps) : std::string()) +
-                   "): nothing is left to train; extend it with --epochs " +
-                   std::to_string(std::max(more_epochs, epochs + 1)) + (steps > 0 ? " and a larger --steps" : "") +
-                   " (totals, not increments)");
+  throw UsageError(
+      program + ": the run has trained " + std::to_string(at.step) + " steps of its " + std::to_string(end) + " (" +
+      std::to_string(epochs) + " epochs of " + std::to_string(batches_per_epoch) + " batches" +
+      (steps > 0 ? ", --steps " + std::to_string(steps) : std::string()) +
+      "): nothing is left to train; extend it with --epochs " + std::to_string(std::max(more_epochs, epochs + 1)) +
+      (steps > 0 ? " and a larger --steps" : "") + " (totals, not increments)");
 }
 
 Metadata position_metadata(const ResumePoint& at) {

@@ -46,9 +46,9 @@ void bind_run_folder_options(CommandLine& cli, RunSettings& s, const std::vector
   std::string listed;
   for (std::size_t i = 0; i < changeable.size(); ++i)
     listed += (i == 0 ? "" : i + 1 == changeable.size() ? " and " : ", ") + changeable[i];
-  cli.bind("--resume", s.resume,
-           "checkpoint to continue its run from; only " + listed +
-               " may change, --out defaults to the checkpoint's folder");
+  cli.bind(
+      "--resume", s.resume,
+      "checkpoint to continue its run from; only " + listed + " may change, --out defaults to the checkpoint's folder");
   cli.bind("--init-from", s.init_from,
            "checkpoint whose " + models +
                " weights start a new run with this command line's settings (fresh optimisers, step 0)");
@@ -143,8 +143,8 @@ void read_run_settings(const SettingsReader& r, RunSettings& s) {
 }
 
 const std::vector<std::string>& changeable_run_options() {
-  static const std::vector<std::string> options = {"--epochs", "--steps", "--device", "--tf32", "--keep-checkpoints",
-                                                   "--eval-every"};
+  static const std::vector<std::string> options = {"--epochs",           "--steps",     "--device", "--tf32",
+                                                   "--keep-checkpoints", "--eval-every"};
   return options;
 }
 

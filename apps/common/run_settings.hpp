@@ -26,12 +26,12 @@ struct RunSettings {
   std::int64_t batch = 32;
   double fraction = 1.0;  // of the training set
   bool tf32 = false;
-  int keep_checkpoints = 3;  // numbered checkpoints kept besides checkpoint_last (0: all)
-  std::string resume;        // a checkpoint to continue from
-  std::string init_from;     // a checkpoint whose weights start a new run
-  bool overwrite = false;    // a new run may replace another run's files in --out
-  std::string cache_dir;     // caches, synthetic faces and judges (default: <out>/../cache)
-  int eval_every = 1;        // evaluate after every this many epochs of training (0: never)
+  int keep_checkpoints = 3;        // numbered checkpoints kept besides checkpoint_last (0: all)
+  std::string resume;              // a checkpoint to continue from
+  std::string init_from;           // a checkpoint whose weights start a new run
+  bool overwrite = false;          // a new run may replace another run's files in --out
+  std::string cache_dir;           // caches, synthetic faces and judges (default: <out>/../cache)
+  int eval_every = 1;              // evaluate after every this many epochs of training (0: never)
   std::vector<std::string> given;  // the options given on the command line ("--epochs", ...)
 
   bool was_given(const std::string& option) const;

@@ -21,8 +21,8 @@ namespace nn::apps {
 struct TrainingLoop {
   std::string program;
   int epochs = 1;
-  std::int64_t steps = 0;  // stop after this many steps in all (0: every epoch)
-  ResumePoint start;       // where a resumed run stands
+  std::int64_t steps = 0;    // stop after this many steps in all (0: every epoch)
+  ResumePoint start;         // where a resumed run stands
   std::string resumed_from;  // its checkpoint; empty for a new run
   // One training step on a batch, now step `step` of epoch `epoch` (both
   // counted from 1); returns the text shown beside the progress bar.

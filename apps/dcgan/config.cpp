@@ -47,8 +47,8 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 }
 
 const std::vector<std::string> kGenerateOptions = {"--generate", "--samples", "--seed", "--out", "--device", "--tf32"};
-const std::vector<std::string> kEvaluateOptions = {"--evaluate", "--out", "--device", "--tf32", "--cache",
-                                                   "--eval-images"};
+const std::vector<std::string> kEvaluateOptions = {"--evaluate", "--out",   "--device",
+                                                   "--tf32",     "--cache", "--eval-images"};
 const std::vector<std::string> kSummaryOptions = {"--summary", "--arch", "--dataset"};
 const std::vector<std::string> kModeSwitches = {"--summary", "--generate", "--evaluate"};
 

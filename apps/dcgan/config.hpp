@@ -19,13 +19,13 @@ struct Config : nn::apps::RunSettings {
   std::string dataset = "faces";   // faces (synthetic or --data) | fashion-mnist
   double lr = 2e-4;
   double beta1 = 0.5;
-  double real_target = 1.0;  // D's target on real images
-  double g_target = 1.0;     // G's target through D
+  double real_target = 1.0;         // D's target on real images
+  double g_target = 1.0;            // G's target through D
   std::int64_t eval_images = 2000;  // generated images for the Frechet distance
   bool summary = false;
-  std::string generate;      // a checkpoint: write a sheet of its faces
-  int samples = 64;          // images on a generated sheet
-  std::string evaluate;      // a checkpoint: score it
+  std::string generate;  // a checkpoint: write a sheet of its faces
+  int samples = 64;      // images on a generated sheet
+  std::string evaluate;  // a checkpoint: score it
 };
 
 enum class Mode { train, summary, generate, evaluate };

@@ -46,13 +46,13 @@ TrainingData load_training_data(const Config& config) {
       throw nn::Error(std::string("dcgan: Fashion-MNIST is not installed under ") + nn::data::kFashionMnistDir +
                       " (Debian's dataset-fashion-mnist package; cmake/setup.sh installs it)");
     std::shared_ptr<const nn::data::Dataset> images = nn::data::load_fashion_mnist(nn::data::FashionMnistSplit::train);
-    const auto count = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(config.fraction *
-                                                                                         static_cast<double>(images->size()))));
+    const auto count = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(std::llround(config.fraction * static_cast<double>(images->size()))));
     if (count < images->size()) images = std::make_shared<LeadingSamples>(images, count);
     if (size != nn::data::kFashionMnistSide)
       images = std::make_shared<nn::data::ResizedDataset>(images, static_cast<int>(size));
-    return {images, std::to_string(count) + " Fashion-MNIST images at " + std::to_string(size) + "x" +
-                        std::to_string(size)};
+    return {images,
+            std::to_string(count) + " Fashion-MNIST images at " + std::to_string(size) + "x" + std::to_string(size)};
   }
   nn::apps::FaceDataRequest request;
   request.program = "dcgan";

@@ -36,9 +36,9 @@ DataJudge prepare_judge(const Config& config, nn::Device device, std::ostream& o
     judge.trained = nn::evaluation::load_or_train_fashion_judge(
         fashion_split(nn::data::FashionMnistSplit::train, size), held_out, config.cache_dir, device,
         nn::apps::progress_bar_report("training the classifier", nn::apps::ProgressOptions().unit("batch")));
-    out << "dcgan: the Fashion-MNIST classifier " << (judge.trained.trained ? "trained (" + judge.trained.reason + ")"
-                                                                            : std::string("loaded"))
-        << ", " << judge.trained.path << "\n";
+    out << "dcgan: the Fashion-MNIST classifier "
+        << (judge.trained.trained ? "trained (" + judge.trained.reason + ")" : std::string("loaded")) << ", "
+        << judge.trained.path << "\n";
     if (judge.trained.trained) out << nn::apps::judge_quality_table(judge.trained.quality);
     judge.held_out = "the Fashion-MNIST test set";
   } else {
@@ -110,7 +110,9 @@ std::string evaluation_json(const DataJudge& judge, const Evaluation& evaluation
 EvaluationLog::EvaluationLog(const std::string& dir, std::int64_t resume_step, std::ostream& notes)
     : log_(dir, "eval.csv",
            {"frechet", "frechet_floor", "diversity_ratio", "confident", "covered_classes", "class_entropy"},
-           {{"eval.svg", "Frechet distance to held-out images, and its real-vs-real floor", "Frechet distance",
+           {{"eval.svg",
+             "Frechet distance to held-out images, and its real-vs-real floor",
+             "Frechet distance",
              {"frechet", "frechet_floor"}}},
            resume_step, notes) {}
 

@@ -49,8 +49,7 @@ TrainerSettings trainer_settings(const Config& config) {
 
 // The configuration for `command_line.resume`, whose checkpoint is given;
 // the safe settings that change are appended to `changes`.
-Config resumed_config(const Config& command_line, const nn::SafetensorsFile& file,
-                      std::vector<ConfigChange>& changes) {
+Config resumed_config(const Config& command_line, const nn::SafetensorsFile& file, std::vector<ConfigChange>& changes) {
   const std::string& path = command_line.resume;
   nn::apps::refuse_fixed_options(command_line.given, changeable_options(), kProgram, path);
   Config c = stored_config(file, path);
@@ -69,8 +68,11 @@ int summary_mode(const Config& config) {
   const std::int64_t channels = channels_of(config), size = recipe_of(arch).image_size;
   Generator generator(arch, channels);
   Discriminator discriminator(arch, channels);
-  std::cout << nn::summary(generator, [&] { generator.generate(nn::zeros({1, kLatent})); }) << '\n'
-            << nn::summary(discriminator, [&] { discriminator.logits(nn::zeros({1, channels, size, size})); });
+  std::cout << nn::summary(generator, [&] {
+    generator.generate(nn::zeros({1, kLatent}));
+  }) << '\n' << nn::summary(discriminator, [&] {
+    discriminator.logits(nn::zeros({1, channels, size, size}));
+  });
   return 0;
 }
 
@@ -149,8 +151,7 @@ int train_mode(const Config& command_line) {
                                                 .tensor_options(trainer.options()));
   if (loader.batches_per_epoch() == 0)
     throw nn::Error("dcgan: " + data.description + " make no full batch of " + std::to_string(config.batch));
-  std::cout << "dcgan: training on " << data.description << ", " << loader.batches_per_epoch()
-            << " batches an epoch\n";
+  std::cout << "dcgan: training on " << data.description << ", " << loader.batches_per_epoch() << " batches an epoch\n";
   // The sheets' z, drawn before any training.
   const nn::Tensor sheet_z = trainer.sample_z(kSheetImages);
 
@@ -228,10 +229,14 @@ int run_program(int argc, const char* const* argv) {
     Config config;
     if (!parse_config(argc, argv, config)) return 0;
     switch (mode_of(config)) {
-      case Mode::summary: return summary_mode(config);
-      case Mode::generate: return generate_mode(config);
-      case Mode::evaluate: return evaluate_mode(config);
-      case Mode::train: return train_mode(config);
+      case Mode::summary:
+        return summary_mode(config);
+      case Mode::generate:
+        return generate_mode(config);
+      case Mode::evaluate:
+        return evaluate_mode(config);
+      case Mode::train:
+        return train_mode(config);
     }
     return 0;
   });

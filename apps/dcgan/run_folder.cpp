@@ -7,18 +7,27 @@
 namespace dcgan {
 
 const std::vector<std::string>& run_file_patterns() {
-  static const std::vector<std::string> patterns = {
-      "config.json", "losses.csv", "metrics.csv",       "losses.svg",       "metrics.svg",
-      "eval.csv",    "eval.svg",   "eval.json",         "samples_epoch_*.png", "checkpoint_*.safetensors",
-      "generator.safetensors"};
+  static const std::vector<std::string> patterns = {"config.json",
+                                                    "losses.csv",
+                                                    "metrics.csv",
+                                                    "losses.svg",
+                                                    "metrics.svg",
+                                                    "eval.csv",
+                                                    "eval.svg",
+                                                    "eval.json",
+                                                    "samples_epoch_*.png",
+                                                    "checkpoint_*.safetensors",
+                                                    "generator.safetensors"};
   return patterns;
 }
 
 RunLog::RunLog(const std::string& dir, std::int64_t resume_step, std::ostream& notes)
-    : losses_(dir, "losses.csv", {"d_loss", "g_loss"}, {{"losses.svg", "DCGAN losses per batch", "BCE", {"d_loss", "g_loss"}}},
-              resume_step, notes),
+    : losses_(dir, "losses.csv", {"d_loss", "g_loss"},
+              {{"losses.svg", "DCGAN losses per batch", "BCE", {"d_loss", "g_loss"}}}, resume_step, notes),
       metrics_(dir, "metrics.csv", {"d_real", "d_fake", "d_fake_after"},
-               {{"metrics.svg", "D's mean output: on real images, on fakes before and after its update", "D(x)",
+               {{"metrics.svg",
+                 "D's mean output: on real images, on fakes before and after its update",
+                 "D(x)",
                  {"d_real", "d_fake", "d_fake_after"}}},
                resume_step, notes) {}
 

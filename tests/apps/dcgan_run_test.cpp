@@ -1,7 +1,6 @@
 // dcgan's training runs end to end on tiny data: the run folder, resume,
 // the other modes and bad input.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -67,9 +66,9 @@ TEST_CASE("dcgan: a few steps of each architecture on tiny synthetic faces write
   INFO(arch);
   const fs::path root = scratch("smoke_" + arch);
   REQUIRE(train_mode(tiny_run(arch, root / "run", root / "cache", 3)) == 0);
-  for (const char* file : {"config.json", "losses.csv", "metrics.csv", "losses.svg", "metrics.svg",
-                           "samples_epoch_001.png", "checkpoint_last.safetensors", "checkpoint_step_3.safetensors",
-                           "generator.safetensors"})
+  for (const char* file :
+       {"config.json", "losses.csv", "metrics.csv", "losses.svg", "metrics.svg", "samples_epoch_001.png",
+        "checkpoint_last.safetensors", "checkpoint_step_3.safetensors", "generator.safetensors"})
     CHECK(fs::exists(root / "run" / file));
   CHECK(finite_rows(root / "run" / "losses.csv") == 3);
   CHECK(finite_rows(root / "run" / "metrics.csv") == 3);

@@ -1,7 +1,8 @@
 // The training-run pieces every app shares: the epoch loop, run checkpoints,
 // the claim on a run folder and what --resume may change.
-#include <catch2/catch.hpp>
+#include "common/training_loop.hpp"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -11,7 +12,6 @@
 #include "common/cli.hpp"
 #include "common/resume.hpp"
 #include "common/run_folder.hpp"
-#include "common/training_loop.hpp"
 #include "nn/data/dataset.hpp"
 #include "nn/error.hpp"
 #include "nn/nn.hpp"
@@ -80,7 +80,8 @@ TEST_CASE("training loop: every epoch's batches, a checkpoint per epoch, the las
   nn::data::DataLoader loader = loader_of(10);
   CHECK(nn::apps::run_training_loop(loader, recording_loop(record, 2, 0)) == 6);
   CHECK(record.steps == std::vector<std::int64_t>{1, 2, 3, 4, 5, 6});
-  CHECK(record.saved == std::vector<std::string>{"checkpoint_epoch_001.safetensors", "checkpoint_epoch_002.safetensors"});
+  CHECK(record.saved ==
+        std::vector<std::string>{"checkpoint_epoch_001.safetensors", "checkpoint_epoch_002.safetensors"});
   REQUIRE(record.saved_at.size() == 2);
   CHECK(record.saved_at[1].epoch == 2);
   CHECK(record.saved_at[1].batch_in_epoch == 0);
