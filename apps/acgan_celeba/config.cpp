@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <limits>
 
 #include "common/cli.hpp"
 #include "nn/data/celeba_attributes.hpp"

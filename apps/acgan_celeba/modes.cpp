@@ -70,7 +70,7 @@ int generate_mode(const Config& config) {
   nn::set_tf32(config.tf32);
   const nn::SafetensorsFile file = nn::apps::load_checked_checkpoint(config.generate, {"G."});
   Generator generator;
-  nn::apps::load_modules(file, {{"G", &generator}}, device);
+  nn::apps::load_modules(file, config.generate, {{"G", &generator}}, device);
   const std::vector<float> base = attribute_majority(file.metadata, config.generate);
   std::vector<std::vector<float>> rows;
   for (const std::string& names : config.attr_rows) {
@@ -100,7 +100,7 @@ int reconstruct_mode(const Config& config) {
   const nn::SafetensorsFile file = nn::apps::load_checked_checkpoint(config.reconstruct, {"E.", "G."});
   Encoder encoder;
   Generator generator;
-  nn::apps::load_modules(file, {{"E", &encoder}, {"G", &generator}}, device);
+  nn::apps::load_modules(file, config.reconstruct, {{"E", &encoder}, {"G", &generator}}, device);
   const nn::Tensor images = load_images_for_reconstruction(config.images).to(device);
   std::filesystem::create_directories(config.out);
   const std::string path = config.out + "/reconstructed.png";
@@ -120,14 +120,14 @@ int evaluate_mode(const Config& command_line) {
   Config config = config_from_json(stored->second, "checkpoint '" + command_line.evaluate + "' metadata 'config'");
   const std::string run_folder = nn::apps::checkpoint_folder(command_line.evaluate);
   config.out = was_given(command_line, "--out") ? command_line.out : run_folder;
-  config.cache_dir = command_line.cache_dir.empty() ? run_folder + "/../cache" : command_line.cache_dir;
+  config.cache_dir = command_line.cache_dir.empty() ? nn::apps::default_cache_dir(run_folder) : command_line.cache_dir;
   config.eval_faces = command_line.eval_faces;
   config.eval_control = command_line.eval_control;
   const nn::Device device = pick_device(command_line.device);
   nn::set_tf32(command_line.tf32);
   Encoder encoder;
   Generator generator;
-  nn::apps::load_modules(file, {{"E", &encoder}, {"G", &generator}}, device);
+  nn::apps::load_modules(file, command_line.evaluate, {{"E", &encoder}, {"G", &generator}}, device);
   const TrainingData data = load_training_data(config);
   const nn::apps::FaceJudge judge = prepare_judge(config, device, std::cout);
   std::shared_ptr<LatentStatistics> statistics;
@@ -166,7 +166,7 @@ int train_mode(const Config& command_line) {
   std::optional<nn::SafetensorsFile> initial_weights;
   if (!config.init_from.empty())
     initial_weights = nn::apps::load_checked_checkpoint(config.init_from, {"E.", "G.", "D."});
-  if (config.cache_dir.empty()) config.cache_dir = config.out + "/../cache";
+  if (config.cache_dir.empty()) config.cache_dir = nn::apps::default_cache_dir(config.out);
   const bool continues_folder =
       checkpoint && nn::apps::same_folder(config.out, nn::apps::checkpoint_folder(config.resume));
   nn::apps::refuse_taken_folder(folder_claim(config, continues_folder));
@@ -179,7 +179,7 @@ int train_mode(const Config& command_line) {
   nn::manual_seed(config.seed);
   Trainer trainer(config, device, data.labels);
   if (initial_weights) {
-    nn::apps::load_modules(*initial_weights,
+    nn::apps::load_modules(*initial_weights, config.init_from,
                            {{"E", &trainer.encoder}, {"G", &trainer.generator}, {"D", &trainer.discriminator}},
                            device);
     std::cout << "acgan_celeba: E, G and D start from the weights of " << config.init_from << "\n";
@@ -212,10 +212,7 @@ int train_mode(const Config& command_line) {
     at = resume_point(checkpoint->metadata, config.resume, loader.batches_per_epoch());
     nn::apps::require_steps_left("acgan_celeba", config.epochs, config.steps, at, loader.batches_per_epoch());
     nn::load_checkpoint(config.resume, trainer.checkpoint_parts());
-    for (ConfigChange& change : changes) change.step = at.step;
-    const std::string config_path = config.out + "/config.json";
-    if (continues_folder && std::filesystem::exists(config_path))
-      history = nn::apps::changes_from_json(nn::apps::read_file(config_path), config_path, "acgan_celeba");
+    history = nn::apps::resume_history(config.out, continues_folder, changes, at.step, "acgan_celeba");
   }
   RunLog log(config.out, at.step, std::cout);
   EvaluationLog eval_log(config.out, at.step, std::cout);
@@ -224,10 +221,7 @@ int train_mode(const Config& command_line) {
 
   // The folder is this run's from here on.
   const auto lock = nn::apps::take_run_folder(folder_claim(config, continues_folder), std::cout);
-  for (const ConfigChange& change : changes)
-    std::cout << "acgan_celeba: " << change.flag << " changes from " << nn::json::dump(change.from) << " to "
-              << nn::json::dump(change.to) << " at step " << change.step << "\n";
-  history.insert(history.end(), changes.begin(), changes.end());
+  nn::apps::announce_changes(std::cout, changes, "acgan_celeba");
   nn::apps::write_file_atomically(config.out + "/config.json", to_json(config, history));
   log.open();
   eval_log.open();
@@ -275,7 +269,6 @@ int train_mode(const Config& command_line) {
 
   const auto start = std::chrono::steady_clock::now();
   nn::apps::TrainingLoop loop;
-  loop.program = "acgan_celeba";
   loop.epochs = config.epochs;
   loop.steps = config.steps;
   loop.start = at;

@@ -5,9 +5,6 @@
 #include "nn/data/celeba_attributes.hpp"
 
 namespace acgan {
-namespace {
-
-}  // namespace
 
 const std::vector<std::string>& run_file_patterns() {
   static const std::vector<std::string> patterns = {

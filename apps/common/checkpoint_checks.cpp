@@ -47,9 +47,14 @@ SafetensorsFile load_checked_checkpoint(const std::string& path, const std::vect
   return file;
 }
 
-void load_modules(const SafetensorsFile& file, const std::map<std::string, Module*>& modules, Device device) {
+void load_modules(const SafetensorsFile& file, const std::string& path, const std::map<std::string, Module*>& modules,
+                  Device device) {
   for (const auto& [name, module] : modules) {
-    module->load_state_dict(select_prefixed(file.tensors, name));
+    try {
+      module->load_state_dict(select_prefixed(file.tensors, name));
+    } catch (const Error& e) {
+      throw Error("checkpoint '" + path + "': " + e.what());
+    }
     module->to(device);
   }
 }

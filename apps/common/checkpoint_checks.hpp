@@ -26,8 +26,10 @@ const std::string& metadata_text(const Metadata& metadata, const std::string& ke
 // A checkpoint read whole, refused by require_finite_tensors (with `prefixes`).
 SafetensorsFile load_checked_checkpoint(const std::string& path, const std::vector<std::string>& prefixes);
 
-// Loads each module from the tensors under its name ("G" takes "G.*") and
-// moves it to `device`.
-void load_modules(const SafetensorsFile& file, const std::map<std::string, Module*>& modules, Device device);
+// Loads each module from the tensors under its name ("G" takes "G.*") of
+// the checkpoint read from `path` and moves it to `device`; a tensor that
+// is missing or of the wrong shape raises nn::Error naming the file.
+void load_modules(const SafetensorsFile& file, const std::string& path, const std::map<std::string, Module*>& modules,
+                  Device device);
 
 }  // namespace nn::apps

@@ -8,33 +8,6 @@
 #include "nn/data/synthetic_faces.hpp"
 
 namespace nn::apps {
-namespace {
-
-// Names the preprocessing in the cache file's name; the 64x64 face crop keeps
-// the names its caches had before other crops existed.
-std::string preprocess_tag(const data::PreprocessOptions& p) {
-  if (p.mode == data::CropMode::face_crop && p.size == 64)
-    return p.halving == data::Halving::area_average ? "area" : "decimate";
-  std::string mode;
-  switch (p.mode) {
-    case data::CropMode::face_crop:
-      mode = "face";
-      break;
-    case data::CropMode::resize:
-      mode = "resize";
-      break;
-    case data::CropMode::center_crop:
-      mode = "center";
-      break;
-    case data::CropMode::tutorial_crop:
-      mode = "tutorial";
-      break;
-  }
-  return mode + std::to_string(p.size);
-}
-
-}  // namespace
-
 FaceData load_face_training_data(const FaceDataRequest& request) {
   std::string folder = request.celeba_dir;
   std::string cache_name;
@@ -56,7 +29,7 @@ FaceData load_face_training_data(const FaceDataRequest& request) {
   cache.preprocess = request.preprocess;
   cache.progress = progress_bar_report("caching images", ProgressOptions().unit("img"));
   cache.cache_path = request.cache_dir + "/" + cache_name + "_train_" + std::to_string(request.fraction) + "_" +
-                     preprocess_tag(request.preprocess) + ".cache";
+                     data::preprocess_name(request.preprocess) + ".cache";
   const data::ImageCacheResult result = data::load_or_build(cache);
   if (result.built) std::cout << request.program << ": cached the training images (" << result.reason << ")\n";
 

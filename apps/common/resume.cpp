@@ -1,10 +1,12 @@
 #include "common/resume.hpp"
 
 #include <filesystem>
+#include <ostream>
 #include <limits>
 
 #include "common/checkpoint_checks.hpp"
 #include "common/cli.hpp"
+#include "common/run_folder.hpp"
 #include "nn/error.hpp"
 
 namespace nn::apps {
@@ -47,23 +49,44 @@ json::Value changes_to_json(const std::vector<ConfigChange>& changes) {
 
 std::vector<ConfigChange> changes_from_json(const std::string& text, const std::string& source,
                                             const std::string& program) {
-  std::vector<ConfigChange> changes;
+  json::Value v;
   try {
-    const json::Value v = json::parse(text);
-    const json::Value* list = v.find("changes");
-    if (!list) return changes;
+    v = json::parse(text);
+  } catch (const json::ParseError& e) {
+    throw Error(program + ": " + source + ": not valid JSON (" + e.what() + ")");
+  }
+  if (v.kind() != json::Value::Kind::object) throw Error(program + ": " + source + ": not a JSON object");
+  std::vector<ConfigChange> changes;
+  const json::Value* list = v.find("changes");
+  if (!list) return changes;
+  try {
     for (const json::Value& item : list->items()) {
       const json::Value *step = item.find("step"), *flag = item.find("flag"), *from = item.find("from"),
                         *to = item.find("to");
       if (!step || !flag || !from || !to) throw Error("a change lacks step, flag, from or to");
       changes.push_back({step->as_integer(), flag->as_string(), *from, *to});
     }
-  } catch (const json::ParseError& e) {
-    throw Error(program + ": " + source + ": not valid JSON (" + e.what() + ")");
   } catch (const Error& e) {
     throw Error(program + ": " + source + ": \"changes\": " + e.what());
   }
   return changes;
+}
+
+std::vector<ConfigChange> resume_history(const std::string& dir, bool continues_folder,
+                                         std::vector<ConfigChange>& changes, std::int64_t step,
+                                         const std::string& program) {
+  for (ConfigChange& change : changes) change.step = step;
+  const std::string path = dir + "/config.json";
+  std::vector<ConfigChange> history;
+  if (continues_folder && std::filesystem::exists(path)) history = changes_from_json(read_file(path), path, program);
+  history.insert(history.end(), changes.begin(), changes.end());
+  return history;
+}
+
+void announce_changes(std::ostream& out, const std::vector<ConfigChange>& changes, const std::string& program) {
+  for (const ConfigChange& change : changes)
+    out << program << ": " << change.flag << " changes from " << json::dump(change.from) << " to "
+        << json::dump(change.to) << " at step " << change.step << "\n";
 }
 
 std::string checkpoint_folder(const std::string& checkpoint) {

@@ -6,6 +6,7 @@
 // against the data before anything is written.
 #include <algorithm>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,15 @@ void record_change(const std::vector<std::string>& given, const std::string& fla
 json::Value changes_to_json(const std::vector<ConfigChange>& changes);
 std::vector<ConfigChange> changes_from_json(const std::string& text, const std::string& source,
                                             const std::string& program);
+
+// Stamps `changes` with the step where they take effect and returns the
+// history config.json keeps: the earlier changes in `dir`/config.json when
+// the run continues its own folder, then these.
+std::vector<ConfigChange> resume_history(const std::string& dir, bool continues_folder,
+                                         std::vector<ConfigChange>& changes, std::int64_t step,
+                                         const std::string& program);
+// One line per change: "program: --epochs changes from 2 to 5 at step 12".
+void announce_changes(std::ostream& out, const std::vector<ConfigChange>& changes, const std::string& program);
 
 // The folder holding a checkpoint ("." for a bare file name).
 std::string checkpoint_folder(const std::string& checkpoint);

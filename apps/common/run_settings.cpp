@@ -11,6 +11,8 @@ bool RunSettings::was_given(const std::string& option) const {
   return std::find(given.begin(), given.end(), option) != given.end();
 }
 
+std::string default_cache_dir(const std::string& out) { return out + "/../cache"; }
+
 std::string peek_option(int argc, const char* const* argv, const std::string& name, std::string fallback) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];

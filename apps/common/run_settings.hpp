@@ -37,6 +37,10 @@ struct RunSettings {
   bool was_given(const std::string& option) const;
 };
 
+// Where caches go when --cache is not given: beside the run folder,
+// `<out>/../cache`, so that runs side by side share them.
+std::string default_cache_dir(const std::string& out);
+
 // The value of `--name VALUE` or `--name=VALUE` in argv (the last one), else
 // `fallback`: for the options that choose defaults before the rest is parsed.
 std::string peek_option(int argc, const char* const* argv, const std::string& name, std::string fallback);

@@ -19,7 +19,6 @@ struct CheckpointParts;
 namespace nn::apps {
 
 struct TrainingLoop {
-  std::string program;
   int epochs = 1;
   std::int64_t steps = 0;    // stop after this many steps in all (0: every epoch)
   ResumePoint start;         // where a resumed run stands

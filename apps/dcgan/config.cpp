@@ -92,6 +92,8 @@ const std::vector<std::string>& changeable_options() {
 
 std::int64_t channels_of(const Config& c) { return c.dataset == "fashion-mnist" ? 1 : 3; }
 
+std::int64_t image_size_of(const Config& c) { return image_size_of(architecture_from_name(c.arch)); }
+
 bool parse_config(int argc, const char* const* argv, Config& c) {
   const std::string arch = nn::apps::peek_option(argc, argv, "--arch", c.arch);
   const std::string dataset = nn::apps::peek_option(argc, argv, "--dataset", c.dataset);

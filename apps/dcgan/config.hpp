@@ -10,10 +10,7 @@
 namespace dcgan {
 
 struct Config : nn::apps::RunSettings {
-  Config() {
-    out = "out/dcgan";
-    batch = 64;
-  }
+  Config() { out = "out/dcgan"; }
   std::string arch = "radford64";  // radford64 | wlu128 | tutorial28
   std::string preset = "quick";    // quick | seed
   std::string dataset = "faces";   // faces (synthetic or --data) | fashion-mnist
@@ -47,5 +44,7 @@ std::string to_json(const Config& config, const std::vector<ConfigChange>& chang
 Config config_from_json(const std::string& text, const std::string& source);
 // The image channels of the data set: 3 for faces, 1 for Fashion-MNIST.
 std::int64_t channels_of(const Config& config);
+// The side of the architecture's square images.
+std::int64_t image_size_of(const Config& config);
 
 }  // namespace dcgan

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "common/face_data.hpp"
-#include "dcgan/recipe.hpp"
+#include "dcgan/models.hpp"
 #include "nn/data/fashion_mnist.hpp"
 #include "nn/data/resized_dataset.hpp"
 #include "nn/error.hpp"
@@ -27,7 +27,6 @@ class LeadingSamples final : public nn::data::Dataset {
   std::int64_t count_;
 };
 
-std::int64_t image_size_of(const Config& config) { return recipe_of(architecture_from_name(config.arch)).image_size; }
 
 }  // namespace
 

@@ -16,7 +16,6 @@
 namespace dcgan {
 namespace {
 
-std::int64_t image_size_of(const Config& config) { return recipe_of(architecture_from_name(config.arch)).image_size; }
 
 std::shared_ptr<const nn::data::Dataset> fashion_split(nn::data::FashionMnistSplit split, std::int64_t size) {
   std::shared_ptr<const nn::data::Dataset> images = nn::data::load_fashion_mnist(split);

@@ -65,7 +65,7 @@ Config resumed_config(const Config& command_line, const nn::SafetensorsFile& fil
 
 int summary_mode(const Config& config) {
   const Architecture arch = architecture_from_name(config.arch);
-  const std::int64_t channels = channels_of(config), size = recipe_of(arch).image_size;
+  const std::int64_t channels = channels_of(config), size = image_size_of(arch);
   Generator generator(arch, channels);
   Discriminator discriminator(arch, channels);
   std::cout << nn::summary(generator, [&] {
@@ -82,10 +82,10 @@ int generate_mode(const Config& command_line) {
   const nn::Device device = pick_device(command_line.device);
   nn::set_tf32(command_line.tf32);
   Generator generator(architecture_from_name(config.arch), channels_of(config));
-  nn::apps::load_modules(file, {{"G", &generator}}, device);
+  nn::apps::load_modules(file, command_line.generate, {{"G", &generator}}, device);
   nn::manual_seed(command_line.seed);
-  Trainer sampler(trainer_settings(config), nn::Device::cpu());
-  const nn::Tensor z = sampler.sample_z(command_line.samples).to(device);
+  const nn::Tensor z = sample_latent(recipe_of(architecture_from_name(config.arch)).z, command_line.samples,
+                                     nn::TensorOptions().device(device));
   std::filesystem::create_directories(command_line.out);
   const std::string path = command_line.out + "/generated.png";
   write_sample_sheet(path, generator, z);
@@ -99,12 +99,12 @@ int evaluate_mode(const Config& command_line) {
   Config config = stored_config(file, command_line.evaluate);
   const std::string run_folder = nn::apps::checkpoint_folder(command_line.evaluate);
   config.out = was_given(command_line, "--out") ? command_line.out : run_folder;
-  config.cache_dir = command_line.cache_dir.empty() ? run_folder + "/../cache" : command_line.cache_dir;
+  config.cache_dir = command_line.cache_dir.empty() ? nn::apps::default_cache_dir(run_folder) : command_line.cache_dir;
   config.eval_images = command_line.eval_images;
   const nn::Device device = pick_device(command_line.device);
   nn::set_tf32(command_line.tf32);
   Generator generator(architecture_from_name(config.arch), channels_of(config));
-  nn::apps::load_modules(file, {{"G", &generator}}, device);
+  nn::apps::load_modules(file, command_line.evaluate, {{"G", &generator}}, device);
   const DataJudge judge = prepare_judge(config, device, std::cout);
   const Evaluation evaluation = evaluate(judge, generator, config);
   std::cout << "dcgan: " << command_line.evaluate << " seen by the judge:\n" << evaluation_table(judge, evaluation);
@@ -126,7 +126,7 @@ int train_mode(const Config& command_line) {
   }
   std::optional<nn::SafetensorsFile> initial_weights;
   if (!config.init_from.empty()) initial_weights = nn::apps::load_checked_checkpoint(config.init_from, {"G.", "D."});
-  if (config.cache_dir.empty()) config.cache_dir = config.out + "/../cache";
+  if (config.cache_dir.empty()) config.cache_dir = nn::apps::default_cache_dir(config.out);
   const bool continues_folder =
       checkpoint && nn::apps::same_folder(config.out, nn::apps::checkpoint_folder(config.resume));
   const nn::apps::RunFolderClaim claim{config.out, kProgram, run_file_patterns(), continues_folder, config.overwrite};
@@ -140,7 +140,7 @@ int train_mode(const Config& command_line) {
   nn::manual_seed(config.seed);
   Trainer trainer(trainer_settings(config), device);
   if (initial_weights) {
-    nn::apps::load_modules(*initial_weights, {{"G", &trainer.generator}, {"D", &trainer.discriminator}}, device);
+    nn::apps::load_modules(*initial_weights, config.init_from, {{"G", &trainer.generator}, {"D", &trainer.discriminator}}, device);
     std::cout << "dcgan: G and D start from the weights of " << config.init_from << "\n";
   }
   nn::data::DataLoader loader(data.dataset, nn::data::DataLoaderOptions()
@@ -161,10 +161,7 @@ int train_mode(const Config& command_line) {
     at = nn::apps::resume_point(checkpoint->metadata, config.resume, loader.batches_per_epoch());
     nn::apps::require_steps_left(kProgram, config.epochs, config.steps, at, loader.batches_per_epoch());
     nn::load_checkpoint(config.resume, trainer.checkpoint_parts());
-    for (ConfigChange& change : changes) change.step = at.step;
-    const std::string config_path = config.out + "/config.json";
-    if (continues_folder && std::filesystem::exists(config_path))
-      history = nn::apps::changes_from_json(nn::apps::read_file(config_path), config_path, kProgram);
+    history = nn::apps::resume_history(config.out, continues_folder, changes, at.step, kProgram);
   }
   RunLog log(config.out, at.step, std::cout);
   EvaluationLog eval_log(config.out, at.step, std::cout);
@@ -173,10 +170,7 @@ int train_mode(const Config& command_line) {
 
   // The folder is this run's from here on.
   const auto lock = nn::apps::take_run_folder(claim, std::cout);
-  for (const ConfigChange& change : changes)
-    std::cout << "dcgan: " << change.flag << " changes from " << nn::json::dump(change.from) << " to "
-              << nn::json::dump(change.to) << " at step " << change.step << "\n";
-  history.insert(history.end(), changes.begin(), changes.end());
+  nn::apps::announce_changes(std::cout, changes, kProgram);
   nn::apps::write_file_atomically(config.out + "/config.json", to_json(config, history));
   log.open();
   eval_log.open();
@@ -184,7 +178,6 @@ int train_mode(const Config& command_line) {
 
   std::int64_t step = at.step;
   nn::apps::TrainingLoop loop;
-  loop.program = kProgram;
   loop.epochs = config.epochs;
   loop.steps = config.steps;
   loop.start = at;

@@ -9,7 +9,7 @@ namespace dcgan {
 enum class LatentDistribution { normal, uniform_pm1 };  // N(0, 1) or U[-1, 1]
 
 struct Recipe {
-  std::int64_t image_size, batch;
+  std::int64_t batch;
   int epochs;
   double lr, beta1, beta2, adam_eps;
   bool keras_adam;  // eps added to the uncorrected sqrt(v), as Keras and TF place it

@@ -51,10 +51,12 @@ Trainer::Trainer(const TrainerSettings& s, nn::Device device)
       settings_(s),
       options_(nn::TensorOptions().device(device)) {}
 
-nn::Tensor Trainer::sample_z(std::int64_t n) {
-  return settings_.z == LatentDistribution::normal ? nn::normal({n, kLatent}, 0.0, 1.0, options_)
-                                                   : nn::uniform({n, kLatent}, -1.0, 1.0, options_);
+nn::Tensor sample_latent(LatentDistribution z, std::int64_t n, const nn::TensorOptions& options) {
+  return z == LatentDistribution::normal ? nn::normal({n, kLatent}, 0.0, 1.0, options)
+                                         : nn::uniform({n, kLatent}, -1.0, 1.0, options);
 }
+
+nn::Tensor Trainer::sample_z(std::int64_t n) { return sample_latent(settings_.z, n, options_); }
 
 StepMetrics Trainer::step(const nn::Tensor& real) {
   const std::int64_t n = real.size(0);

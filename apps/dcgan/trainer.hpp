@@ -31,6 +31,9 @@ struct TrainerSettings {
 
 TrainerSettings settings_from(const Recipe& r, Architecture a, std::int64_t channels);
 
+// n latents [n, 100] from `z`, drawn from the global generator.
+nn::Tensor sample_latent(LatentDistribution z, std::int64_t n, const nn::TensorOptions& options);
+
 class Trainer {
  public:
   // Builds G, then D (in that order from the global generator), on `device`.

@@ -136,7 +136,6 @@ TEST_CASE("G maps z to images of the architecture's size in (-1, 1), D maps imag
       Discriminator d(a, c);
       const std::int64_t s = sizes.at(a);
       CHECK(image_size_of(a) == s);
-      CHECK(recipe_of(a).image_size == s);
       const nn::Tensor images = g.generate(nn::normal({2, kLatent}, 0, 1));
       REQUIRE(images.shape() == nn::Shape{2, c, s, s});
       const std::vector<float> v = images.to_vector<float>();
@@ -348,5 +347,43 @@ TEST_CASE("two trainers with the same seed agree bitwise after two steps", "[dcg
       states.push_back(state);
     }
     CHECK(states[0] == states[1]);
+  }
+}
+
+TEST_CASE("each architecture's batch norm and LeakyReLU settings are its framework's", "[dcgan]") {
+  // radford64: PyTorch's batch norm (momentum 0.1, eps 1e-5) and LeakyReLU 0.2
+  // in D; wlu128: Keras' (momentum 0.99 in Keras' convention, 0.01 in
+  // libnn's, eps 1e-3) and slope 0.3; tutorial28: TF's batch norm and 0.2.
+  struct Expected {
+    Architecture architecture;
+    double momentum, eps, slope;
+    int norms, leaky;  // layers counted over G and D
+  };
+  // Counted in the layer lists: radford64 G 4 norms, D 3 norms and 4
+  // LeakyReLU; wlu128 G 5 norms and 5 LeakyReLU (one doubled), D 2 and 3;
+  // tutorial28 G 3 and 3, D 2 and 3.
+  for (const Expected& e : {Expected{Architecture::radford64, 0.1, 1e-5, 0.2, 7, 4},
+                            Expected{Architecture::wlu128, 0.01, 1e-3, 0.3, 7, 8},
+                            Expected{Architecture::tutorial28, 0.01, 1e-3, 0.2, 5, 6}}) {
+    INFO(name_of(e.architecture));
+    Generator g(e.architecture, 3);
+    Discriminator d(e.architecture, 3);
+    int norms = 0, leaky = 0;
+    for (nn::Module* m : {static_cast<nn::Module*>(&g), static_cast<nn::Module*>(&d)}) {
+      for (const auto& [name, layer] : m->named_modules()) {
+        INFO(name);
+        if (auto* bn = dynamic_cast<nn::BatchNorm*>(layer.get())) {
+          ++norms;
+          CHECK(bn->options().momentum() == e.momentum);
+          CHECK(bn->options().eps() == e.eps);
+        }
+        if (dynamic_cast<nn::LeakyReLU*>(layer.get())) {
+          ++leaky;
+          CHECK(layer->forward(nn::full({1}, -1.0)).to_vector<float>()[0] == Approx(-e.slope));
+        }
+      }
+    }
+    CHECK(norms == e.norms);
+    CHECK(leaky == e.leaky);
   }
 }

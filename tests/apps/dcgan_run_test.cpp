@@ -237,3 +237,31 @@ TEST_CASE("dcgan: training evaluates into eval.csv, and --evaluate gives the sam
   const nn::json::Value scores = nn::json::parse(first);
   CHECK(scores.find("scores")->find("frechet")->as_number() == table.numbers("frechet").back());
 }
+
+TEST_CASE("dcgan: a run that evaluates every epoch resumes bitwise too", "[dcgan][resume][evaluation]") {
+  const fs::path root = scratch("resume_evaluated");
+  nn::data::ensure_synthetic_celeba((root / "faces").string(), 300, 5);
+  const auto run = [&](const fs::path& out, std::int64_t steps) {
+    Config c = tiny_run("tutorial28", out, root / "cache", steps);
+    c.data = (root / "faces").string();
+    c.batch = 16;
+    c.epochs = 2;
+    c.eval_every = 1;
+    c.eval_images = 20;
+    return c;
+  };
+  REQUIRE(train_mode(run(root / "straight", 0)) == 0);
+  REQUIRE(train_mode(run(root / "stopped", 20)) == 0);
+  Config resumed = run(root / "stopped", 0);
+  resumed.resume = (root / "stopped" / "checkpoint_step_20.safetensors").string();
+  resumed.given = {"--resume", "--steps"};
+  REQUIRE(train_mode(resumed) == 0);
+  const nn::SafetensorsFile a = nn::load_safetensors((root / "straight" / "checkpoint_last.safetensors").string());
+  const nn::SafetensorsFile b = nn::load_safetensors((root / "stopped" / "checkpoint_last.safetensors").string());
+  for (const auto& [name, t] : a.tensors) {
+    INFO(name);
+    CHECK(t.to_vector<double>() == b.tensors.at(name).to_vector<double>());
+  }
+  CHECK(nn::testing::read_bytes(root / "straight" / "losses.csv") ==
+        nn::testing::read_bytes(root / "stopped" / "losses.csv"));
+}

@@ -51,7 +51,6 @@ struct LoopRecord {
 // what it was asked to do.
 nn::apps::TrainingLoop recording_loop(LoopRecord& record, int epochs, std::int64_t steps) {
   nn::apps::TrainingLoop loop;
-  loop.program = "test";
   loop.epochs = epochs;
   loop.steps = steps;
   loop.train = [&record](const nn::data::Batch& batch, std::int64_t step, int) {
@@ -219,4 +218,12 @@ TEST_CASE("resume: the checkpoint's place is checked against the data, and a fin
   CHECK(nn::apps::resumed_out("runs/a/c.safetensors", false, "elsewhere") == "runs/a");
   CHECK(nn::apps::resumed_out("c.safetensors", false, "x") == ".");
   CHECK(nn::apps::resumed_out("runs/a/c.safetensors", true, "elsewhere") == "elsewhere");
+}
+
+TEST_CASE("resume: a config.json that is not a JSON object is refused, not taken for an empty history",
+          "[training_loop]") {
+  CHECK_THROWS_WITH(nn::apps::changes_from_json("[]", "run/config.json", "app"),
+                    Contains("app: run/config.json: not a JSON object"));
+  CHECK_THROWS_WITH(nn::apps::changes_from_json("{", "run/config.json", "app"), Contains("not valid JSON"));
+  CHECK(nn::apps::changes_from_json("{}", "run/config.json", "app").empty());
 }

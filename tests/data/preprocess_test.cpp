@@ -264,3 +264,19 @@ TEST_CASE("tutorial crop refuses other image sizes and sizes below 1", "[preproc
   CHECK_NOTHROW(check_output_size({CropMode::tutorial_crop, 28, Halving::area_average}, "x"));
   CHECK_THROWS_WITH(check_output_size({CropMode::resize, 28, Halving::area_average}, "x"), Contains("64 or 128"));
 }
+
+TEST_CASE("preprocess: each set of options has its own short name for cache files", "[preprocess]") {
+  const auto name = [](CropMode mode, int size, Halving halving) {
+    PreprocessOptions o;
+    o.mode = mode;
+    o.size = size;
+    o.halving = halving;
+    return preprocess_name(o);
+  };
+  CHECK(name(CropMode::face_crop, 64, Halving::area_average) == "face64_area");
+  CHECK(name(CropMode::face_crop, 64, Halving::decimate) == "face64_decimate");
+  CHECK(name(CropMode::face_crop, 128, Halving::decimate) == "face128");
+  CHECK(name(CropMode::resize, 64, Halving::area_average) == "resize64");
+  CHECK(name(CropMode::center_crop, 128, Halving::area_average) == "center128");
+  CHECK(name(CropMode::tutorial_crop, 28, Halving::area_average) == "tutorial28");
+}

@@ -7,6 +7,19 @@
 #include "nn/error.hpp"
 
 namespace nn::data {
+
+std::string preprocess_name(const PreprocessOptions& options) {
+  std::string mode;
+  switch (options.mode) {
+    case CropMode::face_crop: mode = "face"; break;
+    case CropMode::resize: mode = "resize"; break;
+    case CropMode::center_crop: mode = "center"; break;
+    case CropMode::tutorial_crop: mode = "tutorial"; break;
+  }
+  const bool halved = options.mode == CropMode::face_crop && options.size == 64;
+  return mode + std::to_string(options.size) +
+         (halved ? (options.halving == Halving::area_average ? "_area" : "_decimate") : "");
+}
 namespace {
 
 constexpr int kFaceTop = 59, kFaceLeft = 24, kFaceSide = 128;

@@ -7,13 +7,6 @@
 namespace nn::evaluation {
 namespace {
 
-std::string preprocess_name(const data::PreprocessOptions& p) {
-  std::string name = p.mode == data::CropMode::face_crop ? "face" : "other";
-  name += std::to_string(p.size);
-  name += p.halving == data::Halving::area_average ? "_area" : "_decimate";
-  return name;
-}
-
 std::shared_ptr<const data::Dataset> cached_split(const JudgeFacesRequest& request, const std::string& folder,
                                                   const std::string& name, data::CelebaSplit split, double fraction) {
   data::ImageCacheRequest cache;
@@ -23,7 +16,7 @@ std::shared_ptr<const data::Dataset> cached_split(const JudgeFacesRequest& reque
   cache.preprocess = request.preprocess;
   cache.progress = request.progress;
   cache.cache_path = request.cache_dir + "/judge_" + name + "_" + std::string(data::celeba_split_name(split)) + "_" +
-                     std::to_string(fraction) + "_" + preprocess_name(request.preprocess) + ".cache";
+                     std::to_string(fraction) + "_" + data::preprocess_name(request.preprocess) + ".cache";
   return data::load_or_build(cache).dataset;
 }
 

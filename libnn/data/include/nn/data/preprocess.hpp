@@ -36,6 +36,10 @@ struct PreprocessOptions {
   Halving halving = Halving::area_average;  // face_crop at size 64 only
 };
 
+// A short name of the options for file names: "face64_area",
+// "face64_decimate", "face128", "resize64", "center128", "tutorial28".
+std::string preprocess_name(const PreprocessOptions& options);
+
 // `name` identifies the image in errors (the face and tutorial crops refuse
 // any size but 178x218).
 Image preprocess(const Image& image, const PreprocessOptions& options, const std::string& name);
