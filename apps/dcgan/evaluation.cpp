@@ -50,7 +50,7 @@ DataJudge prepare_judge(const Config& config, nn::Device device, std::ostream& o
     nn::apps::LoadedFaceJudge loaded = nn::apps::load_face_judge(setup, out);
     judge.trained = std::move(loaded.trained);
     held_out = std::move(loaded.held_out);
-    judge.held_out = "held-out real faces";
+    judge.held_out = "the held-out real faces";
   }
   nn::evaluation::UnconditionalOptions options;
   options.generated = config.eval_images;
@@ -73,7 +73,7 @@ Evaluation evaluate(const DataJudge& judge, Generator& generator, const Config& 
 std::string evaluation_table(const DataJudge& judge, const Evaluation& e) {
   char line[200];
   std::string text;
-  std::snprintf(line, sizeof line, "  Frechet distance %.2f (floor %.2f: %s against themselves)\n", e.frechet,
+  std::snprintf(line, sizeof line, "  Frechet distance %.2f (floor %.2f: two halves of %s)\n", e.frechet,
                 e.frechet_floor, judge.held_out.c_str());
   text += line;
   std::snprintf(line, sizeof line, "  diversity %.3f (real %.3f), ratio %.3f\n", e.diversity, e.real_diversity,

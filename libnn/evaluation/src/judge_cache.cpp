@@ -141,7 +141,7 @@ TrainedJudge load_or_train_judge(const JudgeRequest& request) {
       out.judge = fresh_judge();
     }
   } else {
-    out.reason = "no cached judge for these faces yet";
+    out.reason = "no cached judge for these images yet";
   }
   train_judge(*out.judge, request.train, request.training, request.device, request.progress);
   out.quality = measure_judge(*out.judge, request.held_out, majority_labels(*request.train), request.names,
