@@ -18,7 +18,7 @@ trap 'rm -rf "$scratch"' EXIT
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 # One libnn step makes the cache (80 training faces) and a config.json at batch 8.
 "$app" --steps 1 --synthetic-count 100 --batch 8 --eval-every 0 --out "$scratch/libnn" --cache "$scratch/cache" --device cpu >/dev/null
-cache="$scratch/cache/synthetic_100_train_1.000000_area.cache"
+cache="$scratch/cache/synthetic_100_train_1.000000_face64_area.cache"
 "$python" "$reference/acgan_train.py" --config "$scratch/libnn/config.json" --cache-file "$cache" --steps 3 \
   --out "$scratch/torch" --threads "$OMP_NUM_THREADS"
 test "$(wc -l < "$scratch/torch/losses.csv")" -eq 4
