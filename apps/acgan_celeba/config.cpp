@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "common/attribute_rows.hpp"
 #include "common/cli.hpp"
 #include "nn/data/celeba_attributes.hpp"
 #include "nn/error.hpp"
@@ -177,7 +178,9 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.group("Other modes");
   cli.bind("--summary", c.summary, "print the model tables and exit");
   cli.bind("--generate", c.generate, "checkpoint to generate faces from (with --attr)");
-  cli.option("--attr", "NAMES", "attributes of one generated row, e.g. Male,Smiling; repeat for more rows",
+  cli.option("--attr", "NAMES",
+             "attributes of one generated row, e.g. Male,Smiling,-Young (the others as most training faces have "
+             "them), or all or none; repeat for more rows",
              [&c](const std::string& v) { c.attr_rows.push_back(v); });
   cli.bind("--samples", c.samples, "faces per generated row");
   cli.bind("--reconstruct", c.reconstruct, "checkpoint to reconstruct --images with");
@@ -216,15 +219,11 @@ void validate(const Config& c) {
   if (c.eval_faces < 4) fail("--eval-faces must be at least 4");
   if (c.eval_control < 1) fail("--eval-control must be at least 1");
   if (!c.generate.empty() && c.attr_rows.empty()) fail("--generate needs at least one --attr");
-  for (const std::string& row : c.attr_rows) {
-    const std::vector<std::string> names = nn::apps::split_list(row);
-    if (names.empty()) fail("--attr '" + row + "' names no attribute (see --list-attributes)");
-    for (const std::string& name : names) try {
-        nn::data::celeba_attribute_index(name);
-      } catch (const nn::Error& e) {
-        fail("--attr: " + std::string(e.what()));
-      }
-  }
+  for (const std::string& row : c.attr_rows) try {
+      nn::apps::check_attribute_row(row);
+    } catch (const nn::Error& e) {
+      fail("--attr: " + std::string(e.what()) + " (see --list-attributes)");
+    }
   if (!c.reconstruct.empty() && c.images.empty()) fail("--reconstruct needs --images");
 }
 

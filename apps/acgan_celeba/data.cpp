@@ -14,7 +14,7 @@ TrainingData load_training_data(const Config& config) {
   request.fraction = config.fraction;
   request.preprocess.halving =
       config.halving == "area" ? nn::data::Halving::area_average : nn::data::Halving::decimate;
-  nn::apps::FaceData faces = nn::apps::load_face_training_data(request);
+  nn::apps::FaceData faces = nn::apps::load_face_data(request);
   return {std::move(faces.dataset), std::move(faces.labels), std::move(faces.majority)};
 }
 

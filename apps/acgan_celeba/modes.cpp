@@ -14,6 +14,7 @@
 #include "acgan_celeba/resume.hpp"
 #include "acgan_celeba/run_folder.hpp"
 #include "acgan_celeba/trainer.hpp"
+#include "common/attribute_rows.hpp"
 #include "common/checkpoint_checks.hpp"
 #include "common/cli.hpp"
 #include "common/device_choice.hpp"
@@ -26,12 +27,6 @@ namespace acgan {
 namespace {
 
 constexpr std::int64_t kSheetRows = 6, kReconstructionImages = 16;
-
-std::string join(const std::vector<float>& values) {
-  std::string out;
-  for (float v : values) out += (out.empty() ? "" : ",") + std::to_string(static_cast<int>(v));
-  return out;
-}
 
 // The latent distribution a checkpoint's run trained with, unless --z was given.
 std::string z_distribution(const Config& config, const nn::SafetensorsFile& file, const std::string& path) {
@@ -71,14 +66,9 @@ int generate_mode(const Config& config) {
   const nn::SafetensorsFile file = nn::apps::load_checked_checkpoint(config.generate, {"G."});
   Generator generator;
   nn::apps::load_modules(file, config.generate, {{"G", &generator}}, device);
-  const std::vector<float> base = attribute_majority(file.metadata, config.generate);
+  const std::vector<float> base = nn::apps::attribute_majority(file.metadata, config.generate);
   std::vector<std::vector<float>> rows;
-  for (const std::string& names : config.attr_rows) {
-    std::vector<float> row = base;
-    for (const std::string& name : nn::apps::split_list(names))
-      row[static_cast<std::size_t>(nn::data::celeba_attribute_index(name))] = 1.0f;
-    rows.push_back(row);
-  }
+  for (const std::string& row : config.attr_rows) rows.push_back(nn::apps::attribute_row(row, base));
   nn::manual_seed(config.seed);
   const std::string distribution = z_distribution(config, file, config.generate);
   const nn::Tensor noise = (distribution == "uniform" ? nn::uniform({config.samples, kLatent}, 0, 1)
@@ -228,7 +218,7 @@ int train_mode(const Config& command_line) {
   if (checkpoint) std::cout << "acgan_celeba: resumed from " << config.resume << " at step " << at.step << "\n";
   const auto save = [&](const nn::apps::ResumePoint& position, const std::string& name) {
     nn::Metadata meta = nn::apps::position_metadata(position);
-    meta["attribute_majority"] = join(data.majority);
+    meta["attribute_majority"] = nn::apps::majority_metadata(data.majority);
     meta["config"] = to_json(config);
     nn::apps::save_run_checkpoint(config.out, name, trainer.checkpoint_parts(), meta, config.keep_checkpoints);
     nn::CheckpointParts generator_parts{{{"G", &trainer.generator}}, {}};

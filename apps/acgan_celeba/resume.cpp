@@ -1,6 +1,7 @@
 #include "acgan_celeba/resume.hpp"
 
 #include "acgan_celeba/models.hpp"
+#include "common/attribute_rows.hpp"
 #include "common/checkpoint_checks.hpp"
 #include "nn/error.hpp"
 
@@ -25,28 +26,8 @@ Config resumed_config(const Config& command_line, const nn::Metadata& metadata, 
 nn::apps::ResumePoint resume_point(const nn::Metadata& metadata, const std::string& path,
                                    std::int64_t batches_per_epoch) {
   const nn::apps::ResumePoint at = nn::apps::resume_point(metadata, path, batches_per_epoch);
-  attribute_majority(metadata, path);
+  nn::apps::attribute_majority(metadata, path);
   return at;
-}
-
-std::vector<float> attribute_majority(const nn::Metadata& metadata, const std::string& path) {
-  const std::string& text = nn::apps::metadata_text(metadata, "attribute_majority", path);
-  std::vector<float> out;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t comma = text.find(',', start);
-    const std::string cell = text.substr(start, comma - start);
-    if (cell != "0" && cell != "1")
-      throw nn::Error("checkpoint '" + path + "': metadata entry 'attribute_majority' holds '" + cell +
-                      "' where 0 or 1 belongs");
-    out.push_back(cell == "1" ? 1.0f : 0.0f);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  if (out.size() != static_cast<std::size_t>(kAttributes))
-    throw nn::Error("checkpoint '" + path + "': metadata entry 'attribute_majority' holds " +
-                    std::to_string(out.size()) + " values, not " + std::to_string(kAttributes));
-  return out;
 }
 
 }  // namespace acgan

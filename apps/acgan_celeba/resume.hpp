@@ -22,7 +22,5 @@ Config resumed_config(const Config& command_line, const nn::Metadata& metadata, 
 // attribute majority, each entry checked.
 nn::apps::ResumePoint resume_point(const nn::Metadata& metadata, const std::string& path,
                                    std::int64_t batches_per_epoch);
-// The "attribute_majority" entry: 40 values, each 0 or 1.
-std::vector<float> attribute_majority(const nn::Metadata& metadata, const std::string& path);
 
 }  // namespace acgan

@@ -8,7 +8,7 @@
 #include "nn/data/synthetic_faces.hpp"
 
 namespace nn::apps {
-FaceData load_face_training_data(const FaceDataRequest& request) {
+FaceData load_face_data(const FaceDataRequest& request) {
   std::string folder = request.celeba_dir;
   std::string cache_name;
   if (folder.empty()) {
@@ -24,14 +24,15 @@ FaceData load_face_training_data(const FaceDataRequest& request) {
   }
   data::ImageCacheRequest cache;
   cache.data_dir = folder;
-  cache.selection.split = data::CelebaSplit::train;
+  cache.selection.split = request.split;
   cache.selection.fraction = request.fraction;
   cache.preprocess = request.preprocess;
   cache.progress = progress_bar_report("caching images", ProgressOptions().unit("img"));
-  cache.cache_path = request.cache_dir + "/" + cache_name + "_train_" + std::to_string(request.fraction) + "_" +
+  const std::string split(data::celeba_split_name(request.split));
+  cache.cache_path = request.cache_dir + "/" + cache_name + "_" + split + "_" + std::to_string(request.fraction) + "_" +
                      data::preprocess_name(request.preprocess) + ".cache";
   const data::ImageCacheResult result = data::load_or_build(cache);
-  if (result.built) std::cout << request.program << ": cached the training images (" << result.reason << ")\n";
+  if (result.built) std::cout << request.program << ": cached the " << split << " images (" << result.reason << ")\n";
 
   FaceData faces;
   faces.dataset = result.dataset;

@@ -20,7 +20,8 @@ struct FaceDataRequest {
   std::string celeba_dir;  // empty: the synthetic faces
   std::string cache_dir;   // the synthetic faces and the packed images go here
   std::int64_t synthetic_count = 3000;
-  double fraction = 1.0;  // of the training partition
+  data::CelebaSplit split = data::CelebaSplit::train;
+  double fraction = 1.0;  // of the partition, its first faces
   data::PreprocessOptions preprocess;
 };
 
@@ -30,8 +31,9 @@ struct FaceData {
   std::vector<float> majority;  // 40: 1 where most training faces have the attribute
 };
 
-// The training partition, drawn and cached as needed, with progress bars
-// and a line on `std::cout` for each thing built.
-FaceData load_face_training_data(const FaceDataRequest& request);
+// The requested partition (by default the training faces), drawn and cached
+// as needed, with progress bars and a line on `std::cout` for each thing
+// built; `majority` is the partition's own.
+FaceData load_face_data(const FaceDataRequest& request);
 
 }  // namespace nn::apps

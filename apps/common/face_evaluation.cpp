@@ -73,7 +73,7 @@ FaceJudge prepare_face_judge(const FaceJudgeSetup& setup, std::ostream& out) {
   return judge;
 }
 
-std::string judge_quality_table(const evaluation::JudgeQuality& q) {
+std::string judge_quality_table(const evaluation::JudgeQuality& q, const std::string& subject) {
   if (q.classes) {
     std::string text = format("classifier on %lld held-out real images: top-1 accuracy %.4f\n",
                               static_cast<long long>(q.faces), q.top1_accuracy);
@@ -83,7 +83,7 @@ std::string judge_quality_table(const evaluation::JudgeQuality& q) {
                      static_cast<long long>(q.positives[c]));
     return text;
   }
-  std::string text = format("judge on %lld held-out real faces:\n", static_cast<long long>(q.faces));
+  std::string text = format("%s on %lld held-out real faces:\n", subject.c_str(), static_cast<long long>(q.faces));
   text += format("  %-20s %8s %8s %8s %9s  %s\n", "attribute", "accuracy", "majority", "balanced", "positives",
                  "judgeable");
   for (std::size_t a = 0; a < q.names.size(); ++a)

@@ -45,8 +45,9 @@ LoadedFaceJudge load_face_judge(const FaceJudgeSetup& setup, std::ostream& out);
 FaceJudge prepare_face_judge(const FaceJudgeSetup& setup, std::ostream& out);
 
 // The judge's per-attribute accuracy beside the majority baseline; for a
-// class classifier its top-1 accuracy and each class's recall.
-std::string judge_quality_table(const evaluation::JudgeQuality& quality);
+// class classifier its top-1 accuracy and each class's recall. `subject`
+// names the classifier measured.
+std::string judge_quality_table(const evaluation::JudgeQuality& quality, const std::string& subject = "judge");
 // The figures of one evaluation, per attribute and in summary.
 std::string scores_table(const evaluation::GeneratorScores& scores,
                          const std::optional<evaluation::AutoencoderScores>& autoencoder,

@@ -60,7 +60,7 @@ TrainingData load_training_data(const Config& config) {
   request.synthetic_count = config.synthetic_count;
   request.fraction = config.fraction;
   request.preprocess = face_preprocessing(config);
-  nn::apps::FaceData faces = nn::apps::load_face_training_data(request);
+  nn::apps::FaceData faces = nn::apps::load_face_data(request);
   const std::int64_t n = faces.dataset->size();
   return {std::move(faces.dataset), std::to_string(n) + (config.data.empty() ? " synthetic" : " CelebA") +
                                         " faces at " + std::to_string(size) + "x" + std::to_string(size)};

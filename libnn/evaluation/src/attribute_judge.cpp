@@ -162,10 +162,17 @@ std::vector<bool> majority_labels(const data::Dataset& faces) {
 JudgeQuality measure_judge(AttributeJudge& judge, std::shared_ptr<const data::Dataset> held_out,
                            const std::vector<bool>& majority, const std::vector<std::string>& names, Device device,
                            JudgeObjective objective) {
-  const std::size_t k = static_cast<std::size_t>(judge.attributes());
-  if (majority.size() != k || names.size() != k)
-    throw Error("measure_judge: expected " + std::to_string(k) + " majority values and names");
   judge.eval();
+  return measure_classifier([&judge](const Tensor& images) { return judge.logits(images); }, std::move(held_out),
+                            majority, names, device, objective);
+}
+
+JudgeQuality measure_classifier(const ClassifierLogits& logits_of, std::shared_ptr<const data::Dataset> held_out,
+                                const std::vector<bool>& majority, const std::vector<std::string>& names,
+                                Device device, JudgeObjective objective) {
+  const std::size_t k = static_cast<std::size_t>(held_out->label_count());
+  if (majority.size() != k || names.size() != k)
+    throw Error("measure_classifier: expected " + std::to_string(k) + " majority values and names");
   NoGradGuard no_grad;
   data::DataLoader loader(std::move(held_out), data::DataLoaderOptions().batch_size(256).shuffle(false).tensor_options(
                                                    TensorOptions().device(device)));
@@ -175,8 +182,11 @@ JudgeQuality measure_judge(AttributeJudge& judge, std::shared_ptr<const data::Da
   const bool classes = objective == JudgeObjective::classes;
   loader.start_epoch(0);
   while (std::optional<data::Batch> batch = loader.next()) {
-    const std::vector<float> logits = judge.logits(batch->images).to_vector<float>();
+    const std::vector<float> logits = logits_of(batch->images).to_vector<float>();
     const std::vector<float> truth = batch->labels.to_vector<float>();
+    if (logits.size() != truth.size())
+      throw Error("measure_classifier: " + std::to_string(logits.size()) + " logits for " +
+                  std::to_string(truth.size()) + " labels in a batch of " + std::to_string(batch->labels.size(0)));
     for (std::size_t j = 0; j < logits.size(); ++j) {
       const std::size_t a = j % k, row = j - a;
       // A classifier says the class it finds most probable; the image is of

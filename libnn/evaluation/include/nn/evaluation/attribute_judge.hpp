@@ -12,6 +12,7 @@
 // The same network also serves as a class classifier (JudgeObjective::classes):
 // one-hot labels, softmax cross-entropy, one logit per class.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -108,6 +109,14 @@ void train_judge(AttributeJudge& judge, std::shared_ptr<const data::Dataset> fac
 JudgeQuality measure_judge(AttributeJudge& judge, std::shared_ptr<const data::Dataset> held_out,
                            const std::vector<bool>& majority, const std::vector<std::string>& names, Device device,
                            JudgeObjective objective = JudgeObjective::attributes);
+
+// images [N,C,S,S] in [-1, 1] on the device -> logits [N, A], without autograd.
+using ClassifierLogits = std::function<Tensor(const Tensor& images)>;
+// measure_judge for any classifier of the held-out faces' labels (an
+// attribute is said present where its logit is positive).
+JudgeQuality measure_classifier(const ClassifierLogits& logits_of, std::shared_ptr<const data::Dataset> held_out,
+                                const std::vector<bool>& majority, const std::vector<std::string>& names,
+                                Device device, JudgeObjective objective = JudgeObjective::attributes);
 
 // The majority value of each label over a data set.
 std::vector<bool> majority_labels(const data::Dataset& faces);
