@@ -63,7 +63,8 @@ void build_encoder1(nn::Sequential& s) {
 void build_encoder2(nn::Sequential& s) {
   const std::int64_t widths[] = {kChannels, 8, 16, 32, 64, 128, 256, 512};
   for (std::size_t i = 0; i + 1 < std::size(widths); ++i) {  // 128 -> 64 -> ... -> 1
-    const bool wide = i < 4;                                 // the first four have 5x5 kernels
+    // The first four have 5x5 kernels.
+    const bool wide = i < 4;
     conv(s, widths[i], widths[i + 1], wide ? 5 : 3, 2, wide ? 2 : 1);
     s.emplace<nn::ReLU>();
   }
