@@ -44,6 +44,7 @@ stage "$out/tests.log" 240 "$build/tests/libnn_cuda_tests" --durations yes
 stage "$out/bench.log" 150 env PYTHON="$python" "$here/bench/reference/compare_ops.sh" "$build" cuda
 stage "$out/bench.log" 90 env PYTHON="$python" "$here/bench/reference/compare_acgan_step.sh" "$build" cuda 20
 stage "$out/bench.log" 90 env PYTHON="$python" "$here/bench/reference/compare_dcgan_step.sh" "$build" cuda all 10
+stage "$out/bench.log" 60 env PYTHON="$python" "$here/bench/reference/compare_autoencoder_step.sh" "$build" cuda model1,model4 10
 
 run_dir=$(mktemp -d)
 stage "$out/app.log" 180 "$build/apps/acgan_celeba/acgan_celeba" --device cuda --out "$run_dir/run" \

@@ -60,6 +60,7 @@ case "$mode" in
       "$root/bench/reference/compare_ops.sh" "$root/build" "$device"
       "$root/bench/reference/compare_acgan_step.sh" "$root/build" "$device" 5
       "$root/bench/reference/compare_dcgan_step.sh" "$root/build" "$device" all 3
+      "$root/bench/reference/compare_autoencoder_step.sh" "$root/build" "$device" model1,model4 3
     done
     ;;
   demo)
