@@ -89,6 +89,22 @@ const std::vector<std::string> kEvaluateOptions = {"--evaluate", "--out",   "--d
 const std::vector<std::string> kSummaryOptions = {"--summary", "--model"};
 const std::vector<std::string> kModeSwitches = {"--summary", "--generate", "--reconstruct", "--evaluate"};
 
+std::string mode_name(Mode mode) {
+  switch (mode) {
+    case Mode::summary:
+      return "--summary";
+    case Mode::generate:
+      return "--generate";
+    case Mode::reconstruct:
+      return "--reconstruct";
+    case Mode::evaluate:
+      return "--evaluate";
+    case Mode::train:
+      break;
+  }
+  return "training";
+}
+
 void check_mode_options(const Config& c) {
   std::vector<std::string> switches;
   for (const std::string& s : c.given)
@@ -104,8 +120,7 @@ void check_mode_options(const Config& c) {
                          : mode == Mode::evaluate    ? contains(kEvaluateOptions, option)
                                                      : option != "--samples" && option != "--attr";
     if (!applies)
-      throw nn::apps::UsageError(std::string(kProgram) + ": " + option + " does not apply to " +
-                                 (mode == Mode::train ? std::string("training") : switches.front()));
+      throw nn::apps::UsageError(std::string(kProgram) + ": " + option + " does not apply to " + mode_name(mode));
   }
 }
 
