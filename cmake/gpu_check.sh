@@ -67,6 +67,15 @@ for arch in radford64 wlu128 tutorial28; do
   stage "$out/app.log" 90 "$build/apps/dcgan/dcgan" --device cuda --arch "$arch" --steps 30 --eval-every 0 \
     --out "$run_dir/dcgan_$arch" --cache "$run_dir/cache"
 done
+# celeba_autoencoders' six models on CUDA, a few steps each; model1 and
+# model3 start from the encoders trained just before them.
+autoencoders="$build/apps/celeba_autoencoders/celeba_autoencoders"
+for model in encoder1 encoder2 model2 model4 model1:encoder1 model3:encoder2; do
+  encoder=()
+  [[ $model == *:* ]] && encoder=(--encoder "$run_dir/ae_${model#*:}/checkpoint_last.safetensors")
+  stage "$out/app.log" 90 "$autoencoders" --device cuda --model "${model%%:*}" "${encoder[@]}" --steps 30 \
+    --eval-every 0 --out "$run_dir/ae_${model%%:*}" --cache "$run_dir/cache"
+done
 
 stage "$out/sanitizer.log" 240 compute-sanitizer --tool memcheck --error-exitcode 3 \
   "$build/tests/libnn_cuda_tests" "[parity]"

@@ -274,15 +274,17 @@ TEST_CASE("celeba_autoencoders: training evaluates into eval.csv, and --evaluate
   CHECK(encoder_scores.find("mean_accuracy")->as_number() == Approx(accuracy));
 }
 
-TEST_CASE("celeba_autoencoders: the presets take the report's rates, batch and epochs", "[autoencoders][config]") {
+TEST_CASE("celeba_autoencoders: the seed preset takes the report's rates, batch and epochs; quick its own",
+          "[autoencoders][config]") {
   struct Expected {
     const char* model;
     double lr;
     int epochs;
+    double quick_lr;
   };
-  for (const Expected& e : {Expected{"encoder1", 5e-4, 30}, Expected{"encoder2", 3e-4, 17},
-                            Expected{"model1", 1e-3, 100}, Expected{"model2", 6.5e-4, 100},
-                            Expected{"model3", 5e-4, 10}, Expected{"model4", 1e-4, 100}}) {
+  for (const Expected& e : {Expected{"encoder1", 5e-4, 30, 2e-3}, Expected{"encoder2", 3e-4, 17, 2e-3},
+                            Expected{"model1", 1e-3, 100, 1e-3}, Expected{"model2", 6.5e-4, 100, 6.5e-4},
+                            Expected{"model3", 5e-4, 10, 5e-4}, Expected{"model4", 1e-4, 100, 4.5e-4}}) {
     INFO(e.model);
     std::vector<const char*> seed = {"celeba_autoencoders", "--model", e.model, "--preset", "seed"};
     std::vector<const char*> quick = {"celeba_autoencoders", "--model", e.model};
@@ -296,8 +298,9 @@ TEST_CASE("celeba_autoencoders: the presets take the report's rates, batch and e
     CHECK(c.epochs == e.epochs);
     CHECK(c.batch == 128);
     REQUIRE(parse_config(static_cast<int>(quick.size()), quick.data(), q));
-    CHECK(q.lr == e.lr);
+    CHECK(q.lr == e.quick_lr);
     CHECK(q.preset == "quick");
+    CHECK(q.batch == 32);
   }
   Config c;
   const char* argv[] = {"celeba_autoencoders", "--model", "model4", "--lr", "4.5e-4"};
