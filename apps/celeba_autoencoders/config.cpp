@@ -44,12 +44,7 @@ Recipe recipe_of(ModelKind kind) {
 // thousand steps a quick run affords (the report took some 38,000 at batch
 // 128), so they learn at 2e-3; model4 takes the rate of the report's text,
 // 4.5e-4, rather than its code's 1e-4.
-struct QuickRecipe {
-  double lr;
-  int epochs;
-};
-
-QuickRecipe quick_recipe_of(ModelKind kind) {
+Recipe quick_recipe_of(ModelKind kind) {
   switch (kind) {
     case ModelKind::encoder1:
       return {2e-3, 30};
@@ -210,6 +205,8 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
            "table and writes eval.json into --out (default: the checkpoint's folder)");
   if (!cli.parse(argc, argv)) return false;
   c.given = cli.given();
+  // The quick preset evaluates once, after the last epoch, however many there are.
+  if (c.preset == "quick" && !c.was_given("--eval-every")) c.eval_every = c.epochs;
   check_mode_options(c);
   validate(c);
   return true;
@@ -224,6 +221,8 @@ void validate(const Config& c) {
   const ModelKind kind = model_from_name(c.model);
   if (!c.encoder.empty() && !pretrained_encoder_of(kind))
     fail("--encoder applies to model1 and model3, not " + c.model);
+  if (c.was_given("--encoder") && c.was_given("--init-from"))
+    fail("--init-from gives the whole model its weights; --encoder does not apply with it");
   if (mode_of(c) == Mode::train && c.resume.empty() && c.init_from.empty() && pretrained_encoder_of(kind) &&
       c.encoder.empty())
     fail(c.model + " starts from a pretrained " + name_of(*pretrained_encoder_of(kind)) + ": give --encoder " +

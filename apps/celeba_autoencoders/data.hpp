@@ -19,7 +19,7 @@ struct FaceSplits {
   std::shared_ptr<const nn::data::Dataset> train, validation, test;
   std::vector<float> train_labels;  // N x 40, 0/1
   std::vector<float> majority;      // 40: 1 where most training faces have the attribute
-  std::string description;          // for the log: "2400 synthetic faces at 64x64 (300 validation, 300 test)"
+  std::string description;          // for the log: "6400 synthetic faces at 64x64 (800 validation, 800 test)"
 };
 
 FaceSplits load_face_splits(const Config& config);

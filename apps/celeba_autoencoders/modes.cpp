@@ -75,16 +75,16 @@ LoadedAutoencoder load_autoencoder(const nn::SafetensorsFile& file, const std::s
   return loaded;
 }
 
-// The pretrained encoder of a new model1 or model3 run: the checkpoint must
+// The checkpoint a new model1 or model3 run's encoder starts from: it must
 // come from a run of the matching encoder.
-void load_pretrained_encoder(const Config& config, Autoencoder& model, nn::Device device) {
-  const ModelKind wanted = *pretrained_encoder_of(model.kind());
-  const nn::SafetensorsFile file = nn::apps::load_checked_checkpoint(config.encoder, {"encoder."});
+nn::SafetensorsFile pretrained_encoder(const Config& config, ModelKind kind) {
+  const ModelKind wanted = *pretrained_encoder_of(kind);
+  nn::SafetensorsFile file = nn::apps::load_checked_checkpoint(config.encoder, {"encoder."});
   const Config encoder_config = stored_config(file, config.encoder);
   if (encoder_config.model != name_of(wanted))
     throw nn::Error(std::string(kProgram) + ": --encoder " + config.encoder + " is a checkpoint of an " +
                     encoder_config.model + " run; " + config.model + " starts from " + name_of(wanted));
-  nn::apps::load_modules(file, config.encoder, {{"encoder", model.encoder.get()}}, device);
+  return file;
 }
 
 // The encoder's codes of the test faces: what new latents are drawn from.
@@ -170,6 +170,9 @@ int reconstruct_mode(const Config& command_line) {
                                               .tensor_options(nn::TensorOptions().device(device)));
   loader.start_epoch(0);
   const std::optional<nn::data::Batch> batch = loader.next();
+  if (!batch)
+    throw nn::Error(std::string(kProgram) + ": " + faces.description + ": no test faces to reconstruct with " +
+                    command_line.reconstruct);
   std::filesystem::create_directories(command_line.out);
   const std::string path = command_line.out + "/reconstructions.png";
   write_reconstruction_sheet(path, *loaded.model, batch->images);
@@ -188,11 +191,11 @@ int evaluate_mode(const Config& command_line) {
   const nn::Device device = pick_device(command_line.device);
   nn::set_tf32(command_line.tf32);
   const ModelKind kind = model_from_name(config.model);
-  const FaceSplits faces = load_face_splits(config);
   std::string json;
   if (is_encoder(kind)) {
     AttributeEncoder encoder(kind);
     nn::apps::load_modules(file, command_line.evaluate, {{"encoder", &encoder}}, device);
+    const FaceSplits faces = load_face_splits(config);
     const nn::evaluation::JudgeQuality quality = encoder_accuracy(encoder, faces.test, faces.majority, device);
     std::cout << kProgram << ": " << command_line.evaluate << " on the test faces:\n"
               << encoder_accuracy_table(config.model, quality);
@@ -201,6 +204,7 @@ int evaluate_mode(const Config& command_line) {
     LoadedAutoencoder loaded = load_autoencoder(file, command_line.evaluate, device, "--evaluate");
     const LatentStatistics statistics = LatentStatistics::from_metadata(
         nn::apps::metadata_text(file.metadata, "latent_statistics", command_line.evaluate), command_line.evaluate);
+    const FaceSplits faces = load_face_splits(config);
     const FaceJudge judge = prepare_judge(config, device, std::cout);
     const Evaluation evaluation = evaluate(judge, *loaded.model, statistics, faces.train_labels);
     std::cout << kProgram << ": " << command_line.evaluate << " seen by the judge:\n"
@@ -225,7 +229,11 @@ int train_mode(const Config& command_line) {
   }
   const ModelKind kind = model_from_name(config.model);
   std::optional<nn::SafetensorsFile> initial_weights;
-  if (!config.init_from.empty()) initial_weights = nn::apps::load_checked_checkpoint(config.init_from, {part_of(kind) + "."});
+  // A resumed run's weights come from its checkpoint, whatever it started from.
+  if (!checkpoint && !config.init_from.empty())
+    initial_weights = nn::apps::load_checked_checkpoint(config.init_from, {part_of(kind) + "."});
+  std::optional<nn::SafetensorsFile> encoder_weights;
+  if (!checkpoint && !initial_weights && pretrained_encoder_of(kind)) encoder_weights = pretrained_encoder(config, kind);
   if (config.cache_dir.empty()) config.cache_dir = nn::apps::default_cache_dir(config.out);
   const bool continues_folder =
       checkpoint && nn::apps::same_folder(config.out, nn::apps::checkpoint_folder(config.resume));
@@ -242,8 +250,9 @@ int train_mode(const Config& command_line) {
   if (initial_weights) {
     nn::apps::load_modules(*initial_weights, config.init_from, {{part_of(kind), &trainer.model()}}, device);
     std::cout << kProgram << ": the model starts from the weights of " << config.init_from << "\n";
-  } else if (!checkpoint && trainer.autoencoder && pretrained_encoder_of(kind)) {
-    load_pretrained_encoder(config, *trainer.autoencoder, device);
+  } else if (encoder_weights) {
+    nn::apps::load_modules(*encoder_weights, config.encoder, {{"encoder", trainer.autoencoder->encoder.get()}},
+                           device);
     std::cout << kProgram << ": the encoder starts from " << config.encoder
               << (kind == ModelKind::model3 ? " (frozen)\n" : " (fine-tuned)\n");
   }
@@ -254,7 +263,7 @@ int train_mode(const Config& command_line) {
                                                .range(0.0, 1.0)
                                                .tensor_options(trainer.options()));
   if (loader.batches_per_epoch() == 0)
-    throw nn::Error(std::string(kProgram) + ": " + faces.description + " make no full batch of " +
+    throw nn::Error(std::string(kProgram) + ": " + faces.description + " make no full batch of --batch " +
                     std::to_string(config.batch));
   std::cout << kProgram << ": training on " << faces.description << ", " << loader.batches_per_epoch()
             << " batches an epoch\n";

@@ -68,7 +68,9 @@ void validate_run_settings(const RunSettings& s, const std::string& program) {
   if (s.synthetic_count < 20) fail("--synthetic-count must be at least 20");
   if (s.keep_checkpoints < 0) fail("--keep-checkpoints must not be negative");
   if (s.eval_every < 0) fail("--eval-every must not be negative");
-  if (!s.resume.empty() && !s.init_from.empty())
+  // A resumed run keeps the --init-from its run started with in its stored
+  // settings; only a command line giving both is contradictory.
+  if (s.was_given("--resume") && s.was_given("--init-from"))
     fail("--resume continues a run and --init-from starts a new one; give one of them");
   // config.json holds the seed as a JSON integer, which is signed 64-bit.
   if (s.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))

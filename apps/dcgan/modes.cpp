@@ -125,7 +125,9 @@ int train_mode(const Config& command_line) {
     config = resumed_config(command_line, *checkpoint, changes);
   }
   std::optional<nn::SafetensorsFile> initial_weights;
-  if (!config.init_from.empty()) initial_weights = nn::apps::load_checked_checkpoint(config.init_from, {"G.", "D."});
+  // A resumed run's weights come from its checkpoint, whatever it started from.
+  if (!checkpoint && !config.init_from.empty())
+    initial_weights = nn::apps::load_checked_checkpoint(config.init_from, {"G.", "D."});
   if (config.cache_dir.empty()) config.cache_dir = nn::apps::default_cache_dir(config.out);
   const bool continues_folder =
       checkpoint && nn::apps::same_folder(config.out, nn::apps::checkpoint_folder(config.resume));

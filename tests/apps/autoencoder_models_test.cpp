@@ -316,6 +316,11 @@ TEST_CASE("training model3 leaves its frozen encoder bitwise unchanged and chang
   const auto encoder_before = snapshot(*t.autoencoder->encoder), decoder_before = snapshot(*t.autoencoder->decoder);
   for (int i = 0; i < 3; ++i) CHECK(std::isfinite(t.step(images, labels)));
   CHECK(snapshot(*t.autoencoder->encoder) == encoder_before);
+  // Frozen, not merely left out of Adam: no gradient reaches it.
+  for (const nn::Tensor& p : t.autoencoder->encoder->parameters()) {
+    CHECK_FALSE(p.requires_grad());
+    CHECK_FALSE(p.grad().defined());
+  }
   const auto decoder_after = snapshot(*t.autoencoder->decoder);
   for (const auto& [name, values] : decoder_before) {
     INFO(name);

@@ -332,3 +332,32 @@ TEST_CASE("celeba_autoencoders: bad command lines are refused with one line nami
   const char* samples[] = {"celeba_autoencoders", "--model", "model2", "--samples", "4"};
   CHECK_THROWS_WITH(parse_config(5, samples, f), Contains("--samples does not apply to training"));
 }
+
+TEST_CASE("celeba_autoencoders: a run started with --init-from resumes twice and its checkpoints stay readable",
+          "[autoencoders][resume]") {
+  const fs::path root = scratch("init_from_resume");
+  REQUIRE(train_mode(tiny_run("model2", root / "a", root / "cache", 2)) == 0);
+  const auto run_b = [&](std::int64_t steps) {
+    Config c = tiny_run("model2", root / "b", root / "cache", steps);
+    c.epochs = 2;
+    return c;
+  };
+  Config b = run_b(3);
+  b.init_from = (root / "a" / "checkpoint_last.safetensors").string();
+  REQUIRE(train_mode(b) == 0);
+  // The weights it started from are not needed to continue.
+  fs::remove_all(root / "a");
+  for (const auto& [from, to] : {std::pair{3, 5}, std::pair{5, 0}}) {
+    INFO("resumed at step " << from);
+    Config resumed = run_b(to);
+    resumed.resume = (root / "b" / ("checkpoint_step_" + std::to_string(from) + ".safetensors")).string();
+    resumed.given = {"--resume", "--steps"};
+    REQUIRE(train_mode(resumed) == 0);
+  }
+  Config generate;
+  generate.generate = (root / "b" / "checkpoint_last.safetensors").string();
+  generate.out = (root / "sheet").string();
+  CHECK(generate_mode(generate) == 0);
+  const std::string config = nn::testing::read_bytes(root / "b" / "config.json");
+  CHECK_THAT(config, Contains("checkpoint_last.safetensors"));  // where it started, kept
+}
