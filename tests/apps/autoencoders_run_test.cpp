@@ -124,7 +124,7 @@ TEST_CASE("celeba_autoencoders: each autoencoder trains and writes its run folde
   CHECK_NOTHROW(LatentStatistics::from_metadata(last.metadata.at("latent_statistics"), "last"));
 }
 
-TEST_CASE("celeba_autoencoders: model3 keeps its pretrained encoder2 bitwise; model1 fine-tunes encoder1",
+TEST_CASE("celeba_autoencoders: model3 keeps its pretrained encoder2 bitwise, model1 fine-tunes encoder1",
           "[autoencoders][pretrained]") {
   const fs::path root = scratch("pretrained");
   const std::string encoder2 = tiny_encoder("encoder2", root);
@@ -274,7 +274,7 @@ TEST_CASE("celeba_autoencoders: training evaluates into eval.csv, and --evaluate
   CHECK(encoder_scores.find("mean_accuracy")->as_number() == Approx(accuracy));
 }
 
-TEST_CASE("celeba_autoencoders: the seed preset takes the report's rates, batch and epochs; quick its own",
+TEST_CASE("celeba_autoencoders: the seed preset takes the report's rates, batch and epochs, quick its own",
           "[autoencoders][config]") {
   struct Expected {
     const char* model;
