@@ -5,7 +5,6 @@
 
 #include "common/attribute_rows.hpp"
 #include "common/cli.hpp"
-#include "nn/data/celeba_attributes.hpp"
 #include "nn/error.hpp"
 #include "nn/json.hpp"
 
