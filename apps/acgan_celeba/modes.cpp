@@ -101,13 +101,10 @@ int reconstruct_mode(const Config& config) {
 
 int evaluate_mode(const Config& command_line) {
   const nn::SafetensorsFile file = nn::apps::load_checked_checkpoint(command_line.evaluate, {"E.", "G."});
-  const auto stored = file.metadata.find("config");
-  if (stored == file.metadata.end())
-    throw nn::Error("acgan_celeba: " + command_line.evaluate +
-                    ": no 'config' metadata; is it a checkpoint of acgan_celeba?");
   // The run's data and sampling settings; where to write and how much to
   // generate come from this command line.
-  Config config = config_from_json(stored->second, "checkpoint '" + command_line.evaluate + "' metadata 'config'");
+  Config config = config_from_json(nn::apps::run_config_text(file.metadata, command_line.evaluate, "acgan_celeba"),
+                                   "checkpoint '" + command_line.evaluate + "' metadata 'config'");
   const std::string run_folder = nn::apps::checkpoint_folder(command_line.evaluate);
   config.out = was_given(command_line, "--out") ? command_line.out : run_folder;
   config.cache_dir = command_line.cache_dir.empty() ? nn::apps::default_cache_dir(run_folder) : command_line.cache_dir;

@@ -6,17 +6,16 @@
 #include <ostream>
 
 #include "celeba_autoencoders/data.hpp"
+#include "celeba_autoencoders/run_folder.hpp"
 #include "common/face_evaluation.hpp"
 #include "nn/data/celeba_attributes.hpp"
 
 namespace autoencoders {
 namespace {
 
-// The attributes of the attribute-face sheets, also measured on their own.
 std::vector<int> sheet_attribute_indices() {
   std::vector<int> indices;
-  for (const char* name : {"Male", "Smiling", "Eyeglasses", "Blond_Hair", "Black_Hair", "Wearing_Hat", "Bald"})
-    indices.push_back(nn::data::celeba_attribute_index(name));
+  for (const std::string& name : sheet_attributes()) indices.push_back(nn::data::celeba_attribute_index(name));
   return indices;
 }
 

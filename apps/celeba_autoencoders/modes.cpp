@@ -33,11 +33,8 @@ nn::Device pick_device(const std::string& name) { return nn::apps::choose_device
 
 // The run configuration a checkpoint stores.
 Config stored_config(const nn::SafetensorsFile& file, const std::string& path) {
-  const auto stored = file.metadata.find("config");
-  if (stored == file.metadata.end())
-    throw nn::Error(std::string(kProgram) + ": " + path +
-                    ": no 'config' metadata; is it a checkpoint of celeba_autoencoders?");
-  return config_from_json(stored->second, "checkpoint '" + path + "' metadata 'config'");
+  return config_from_json(nn::apps::run_config_text(file.metadata, path, kProgram),
+                          "checkpoint '" + path + "' metadata 'config'");
 }
 
 // The configuration for `command_line.resume`, whose checkpoint is given;

@@ -75,9 +75,22 @@ void RunLog::plot() const {
   validation_.plot();
 }
 
+const std::vector<std::string>& sheet_attributes() {
+  static const std::vector<std::string> names = {"Male",       "Smiling",     "Eyeglasses", "Blond_Hair",
+                                                 "Black_Hair", "Wearing_Hat", "Bald"};
+  return names;
+}
+
 const std::vector<std::string>& sheet_attribute_rows() {
-  static const std::vector<std::string> rows = {"Male",       "-Male",       "Smiling", "Eyeglasses", "Blond_Hair",
-                                                "Black_Hair", "Wearing_Hat", "Bald",    "all",        "none"};
+  static const std::vector<std::string> rows = [] {
+    std::vector<std::string> r;
+    for (const std::string& name : sheet_attributes()) {
+      r.push_back(name);
+      if (name == "Male") r.push_back("-Male");
+    }
+    r.insert(r.end(), {"all", "none"});
+    return r;
+  }();
   return rows;
 }
 

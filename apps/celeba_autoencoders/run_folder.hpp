@@ -36,7 +36,11 @@ class RunLog {
   nn::apps::TrainingLog losses_, validation_;
 };
 
-// The attribute vectors of the attribute-face sheets, in --attr's syntax.
+// The attributes the attribute-face sheets show, one face each, and that
+// the evaluation also measures on their own.
+const std::vector<std::string>& sheet_attributes();
+// The sheets' attribute vectors in --attr's syntax: each sheet attribute,
+// "-Male" after "Male", then "all" and "none".
 const std::vector<std::string>& sheet_attribute_rows();
 
 // Sheets of an autoencoder, drawn in eval mode without autograd:

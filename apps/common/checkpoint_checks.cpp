@@ -28,6 +28,13 @@ const std::string& metadata_text(const Metadata& metadata, const std::string& ke
   return found->second;
 }
 
+const std::string& run_config_text(const Metadata& metadata, const std::string& path, const std::string& program) {
+  const auto found = metadata.find("config");
+  if (found == metadata.end())
+    throw Error(program + ": " + path + ": no 'config' metadata; is it a checkpoint of " + program + "?");
+  return found->second;
+}
+
 std::int64_t metadata_integer(const Metadata& metadata, const std::string& key, const std::string& path,
                               std::int64_t min, std::int64_t max) {
   const std::string& text = metadata_text(metadata, key, path);

@@ -22,6 +22,9 @@ std::int64_t metadata_integer(const Metadata& metadata, const std::string& key, 
 
 // The metadata entry `key`, which must be present.
 const std::string& metadata_text(const Metadata& metadata, const std::string& key, const std::string& path);
+// The run settings a checkpoint of `program` keeps in its "config" entry;
+// nn::Error asking whether the file is one of `program`'s when it is missing.
+const std::string& run_config_text(const Metadata& metadata, const std::string& path, const std::string& program);
 
 // A checkpoint read whole, refused by require_finite_tensors (with `prefixes`).
 SafetensorsFile load_checked_checkpoint(const std::string& path, const std::vector<std::string>& prefixes);

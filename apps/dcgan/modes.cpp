@@ -31,10 +31,8 @@ nn::Device pick_device(const std::string& name) { return nn::apps::choose_device
 
 // The run configuration a checkpoint stores.
 Config stored_config(const nn::SafetensorsFile& file, const std::string& path) {
-  const auto stored = file.metadata.find("config");
-  if (stored == file.metadata.end())
-    throw nn::Error("dcgan: " + path + ": no 'config' metadata; is it a checkpoint of dcgan?");
-  return config_from_json(stored->second, "checkpoint '" + path + "' metadata 'config'");
+  return config_from_json(nn::apps::run_config_text(file.metadata, path, kProgram),
+                          "checkpoint '" + path + "' metadata 'config'");
 }
 
 TrainerSettings trainer_settings(const Config& config) {

@@ -12,6 +12,7 @@
 #include "celeba_autoencoders/modes.hpp"
 #include "common/cli.hpp"
 #include "celeba_autoencoders/latent_statistics.hpp"
+#include "celeba_autoencoders/models.hpp"
 #include "common/plot.hpp"
 #include "nn/data/synthetic_faces.hpp"
 #include "nn/nn.hpp"
@@ -228,6 +229,12 @@ TEST_CASE("celeba_autoencoders: --generate samples faces and decodes attribute v
   generate.generate = c.encoder;
   generate.attr_rows.clear();
   CHECK_THROWS_WITH(generate_mode(generate), Contains("encoder1 run"));
+  // A checkpoint without the run's settings is not one of this program's.
+  Autoencoder bare(ModelKind::model2);
+  const std::string foreign = (root / "foreign.safetensors").string();
+  nn::save_checkpoint(foreign, {{{"autoencoder", &bare}}, {}});
+  generate.generate = foreign;
+  CHECK_THROWS_WITH(generate_mode(generate), Contains(foreign) && Contains("is it a checkpoint of celeba_autoencoders"));
 }
 
 TEST_CASE("celeba_autoencoders: training evaluates into eval.csv, and --evaluate gives the same figures every time",
