@@ -150,6 +150,9 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
            "weight of BCE between E's y head and the real labels in the autoencoder sub-step, 0 for MAE alone");
   cli.bind("--ae-warmup", c.ae_warmup,
            "the first N steps train only the autoencoder sub-step; D's and G's sub-steps join after");
+  cli.bind("--g-code-weight", c.g_code_weight,
+           "weight of the code loss in G's sub-step: the frozen E reads G's image back, BCE against y' plus MAE "
+           "against z; 0 for none");
   cli.bind("--beta1", c.beta1, "Adam beta1");
   cli.bind("--beta2", c.beta2, "Adam beta2");
   cli.bind("--real-target", c.real_target, "D's w target on real images (one-sided label smoothing)");
@@ -158,8 +161,8 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
            "attributes of fakes: 'train' (drawn from the labels), 'random' (each on with probability 1/2) or "
            "'ten-indices' (10 indices drawn from 0..39, repeats allowed, set to 1)");
   cli.bind("--z", c.z_dist,
-           "latent distribution: 'uniform' U[0,1], 'normal' N(0,1) or 'encoder' (normal with the running "
-           "per-dimension mean and variance of E's codes)");
+           "latent distribution: 'uniform' U[0,1], 'normal' N(0,1), 'encoder' (normal with the running "
+           "per-dimension mean and variance of E's codes) or 'codes' (one of E's last 2048 codes of training faces)");
   cli.bind("--d-batch", c.d_batch,
            "D's sub-step: 'separate' (the real and the fake batch, losses summed) or 'mixed' (N rows drawn from the "
            "2N, one mean loss)");
@@ -208,10 +211,11 @@ void validate(const Config& c) {
   if (c.d_batch != "separate" && c.d_batch != "mixed") fail("--d-batch must be 'separate' or 'mixed'");
   if (c.g_fakes != "fresh" && c.g_fakes != "reuse") fail("--g-fakes must be 'fresh' or 'reuse'");
   if (c.adam != "pytorch" && c.adam != "keras") fail("--adam must be 'pytorch' or 'keras'");
-  if (c.z_dist != "uniform" && c.z_dist != "normal" && c.z_dist != "encoder")
-    fail("--z must be 'uniform', 'normal' or 'encoder'");
+  if (c.z_dist != "uniform" && c.z_dist != "normal" && c.z_dist != "encoder" && c.z_dist != "codes")
+    fail("--z must be 'uniform', 'normal', 'encoder' or 'codes'");
   if (!(c.ae_attr_weight >= 0)) fail("--ae-attr-weight must not be negative");
   if (c.ae_warmup < 0) fail("--ae-warmup must not be negative");
+  if (!(c.g_code_weight >= 0)) fail("--g-code-weight must not be negative");
   if (c.input_noise < 0) fail("--input-noise must not be negative");
   if (c.dropout < 0 || c.dropout >= 1) fail("--dropout must be in [0, 1)");
   if (c.samples < 1) fail("--samples must be at least 1");
@@ -236,6 +240,7 @@ std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
       .add("ae_lr_factor", Value::number(c.ae_lr_factor))
       .add("ae_attr_weight", Value::number(c.ae_attr_weight))
       .add("ae_warmup", Value::integer(c.ae_warmup))
+      .add("g_code_weight", Value::number(c.g_code_weight))
       .add("beta1", Value::number(c.beta1))
       .add("beta2", Value::number(c.beta2))
       .add("real_target", Value::number(c.real_target))
@@ -276,6 +281,7 @@ Config config_from_json(const std::string& text, const std::string& source) {
   r.read_if_present("g_fakes", [&](const Value& x) { c.g_fakes = x.as_string(); });
   r.read_if_present("adam", [&](const Value& x) { c.adam = x.as_string(); });
   r.read_if_present("ae_warmup", [&](const Value& x) { c.ae_warmup = x.as_integer(); });
+  r.read_if_present("g_code_weight", [&](const Value& x) { c.g_code_weight = x.as_number(); });
   r.read_if_present("eval_faces", [&](const Value& x) { c.eval_faces = x.as_integer(); });
   r.read_if_present("eval_control", [&](const Value& x) { c.eval_control = x.as_integer(); });
   try {

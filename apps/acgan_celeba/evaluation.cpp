@@ -53,19 +53,17 @@ nn::apps::FaceJudge prepare_judge(const Config& config, nn::Device device, std::
 }
 
 Evaluation evaluate(const nn::apps::FaceJudge& judge, Encoder& encoder, Generator& generator,
-                    const LatentStatistics* statistics, const Config& config,
+                    const LatentSource* latent_source, const Config& config,
                     const std::vector<float>& training_labels) {
   nn::evaluation::ConditionalGenerator conditional;
   conditional.generate = [&generator](const nn::Tensor& y, const nn::Tensor& z) { return generator.generate(y, z); };
   conditional.latent = kLatent;
   conditional.z = config.z_dist == "uniform" ? nn::evaluation::LatentDistribution::uniform
                                              : nn::evaluation::LatentDistribution::normal;
-  if (config.z_dist == "encoder") {
-    if (!statistics) throw nn::Error("acgan_celeba: --z encoder needs the latent statistics to evaluate");
-    conditional.latent_from_noise = [statistics](const nn::Tensor& noise) {
-      return statistics->latent_from_noise(noise);
+  if (latent_source)
+    conditional.latent_from_noise = [latent_source](const nn::Tensor& noise) {
+      return latent_source->latent_from_noise(noise);
     };
-  }
   conditional.attributes = training_sampler(config, training_labels);
   const bool encoder_was_training = encoder.is_training(), generator_was_training = generator.is_training();
   encoder.eval();

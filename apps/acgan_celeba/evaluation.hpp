@@ -31,7 +31,7 @@ nn::apps::FaceJudge prepare_judge(const Config& config, nn::Device device, std::
 // drawn from when the run draws them from the labels; `statistics` shape the
 // latents with --z encoder (unused otherwise).
 Evaluation evaluate(const nn::apps::FaceJudge& judge, Encoder& encoder, Generator& generator,
-                    const LatentStatistics* statistics, const Config& config,
+                    const LatentSource* latent_source, const Config& config,
                     const std::vector<float>& training_labels);
 
 // The table printed for people and the eval.json text.

@@ -85,18 +85,19 @@ Generator::Generator() : nn::Module("Generator") {
 
 nn::Tensor Generator::generate(const nn::Tensor& y, const nn::Tensor& z) { return (*body)((*join)({y, z})); }
 
-LatentStatistics::LatentStatistics() : nn::Module("LatentStatistics") {
+LatentStatistics::LatentStatistics() : LatentSource("LatentStatistics") {
   mean = register_buffer("mean", nn::full({kLatent}, 0.5));
   variance = register_buffer("variance", nn::full({kLatent}, 1.0 / 12.0));
 }
 
-void LatentStatistics::update(const nn::Tensor& codes, double momentum) {
+void LatentStatistics::observe(const nn::Tensor& codes) {
+  constexpr double kMomentum = 0.9;
   nn::NoGradGuard no_grad;
   const nn::Tensor batch_mean = nn::mean(codes, {0});
   const nn::Tensor centred = codes - batch_mean;
   const nn::Tensor batch_variance = nn::mean(centred * centred, {0});
-  nn::copy_(mean, mean * momentum + batch_mean * (1.0 - momentum));
-  nn::copy_(variance, variance * momentum + batch_variance * (1.0 - momentum));
+  nn::copy_(mean, mean * kMomentum + batch_mean * (1.0 - kMomentum));
+  nn::copy_(variance, variance * kMomentum + batch_variance * (1.0 - kMomentum));
 }
 
 nn::Tensor LatentStatistics::latent_from_noise(const nn::Tensor& noise) const {
@@ -104,6 +105,42 @@ nn::Tensor LatentStatistics::latent_from_noise(const nn::Tensor& noise) const {
   std::vector<float> stddev = variance.to_vector<float>();
   for (float& v : stddev) v = std::sqrt(std::max(v, 0.0f));
   return noise * nn::from_vector(stddev, {kLatent}).to(variance.device()) + mean;
+}
+
+CodeBank::CodeBank() : LatentSource("CodeBank") {
+  codes = register_buffer("codes", nn::full({kBankRows, kLatent}, 0.5));
+  count = register_buffer("count", nn::zeros({1}, nn::TensorOptions().dtype(nn::Dtype::f64)));
+}
+
+// The bank is small (2048 x 200), so it is rewritten through the host.
+void CodeBank::observe(const nn::Tensor& batch) {
+  std::vector<float> bank = codes.to_vector<float>();
+  const std::vector<float> rows = batch.to_vector<float>();
+  auto taken = static_cast<std::int64_t>(count.to_vector<double>()[0]);
+  for (std::int64_t r = 0; r < batch.size(0); ++r, ++taken)
+    std::copy_n(rows.begin() + r * kLatent, kLatent, bank.begin() + (taken % kBankRows) * kLatent);
+  nn::copy_(codes, nn::from_vector(bank, {kBankRows, kLatent}).to(codes.device()));
+  nn::copy_(count, nn::full({1}, static_cast<double>(taken), nn::TensorOptions().dtype(nn::Dtype::f64))
+                       .to(count.device()));
+}
+
+nn::Tensor CodeBank::latent_from_noise(const nn::Tensor& noise) const {
+  const std::vector<float> bank = codes.to_vector<float>(), values = noise.to_vector<float>();
+  const auto taken = static_cast<std::int64_t>(count.to_vector<double>()[0]);
+  const std::int64_t held = std::clamp<std::int64_t>(taken, 1, kBankRows), n = noise.size(0);
+  std::vector<float> latents(static_cast<std::size_t>(n * kLatent));
+  for (std::int64_t i = 0; i < n; ++i) {
+    const double quantile = 0.5 * std::erfc(-values[static_cast<std::size_t>(i * kLatent)] / std::sqrt(2.0));
+    const std::int64_t row = std::min(held - 1, static_cast<std::int64_t>(quantile * static_cast<double>(held)));
+    std::copy_n(bank.begin() + row * kLatent, kLatent, latents.begin() + i * kLatent);
+  }
+  return nn::from_vector(latents, {n, kLatent}).to(codes.device());
+}
+
+std::unique_ptr<LatentSource> make_latent_source(const std::string& z_dist) {
+  if (z_dist == "encoder") return std::make_unique<LatentStatistics>();
+  if (z_dist == "codes") return std::make_unique<CodeBank>();
+  return nullptr;
 }
 
 }  // namespace acgan

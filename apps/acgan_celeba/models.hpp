@@ -2,6 +2,7 @@
 // The three networks of the AE-AC-GAN (docs/acgan_celeba.md), on 64x64x3 images in
 // [-1, 1], 40 attributes and a latent z of 200.
 #include <memory>
+#include <string>
 
 #include <nn/nn.hpp>
 
@@ -48,19 +49,48 @@ class Generator : public nn::Module {
   std::shared_ptr<nn::Sequential> body;
 };
 
-// The running per-dimension mean and variance of E's latent codes; with
-// `--z encoder` G's latents are drawn from the normal distribution they
-// describe, so the GAN sub-steps and generation use the region of z that the
-// autoencoder sub-step teaches G to decode. Starts at the moments of U[0, 1].
-class LatentStatistics : public nn::Module {
+// Where `--z encoder` and `--z codes` draw G's latents: a summary of E's
+// codes of real training faces, followed as the autoencoder sub-step trains
+// E, so that the GAN sub-steps and generation use the region of z that the
+// autoencoder sub-step teaches G to decode.
+class LatentSource : public nn::Module {
+ public:
+  using nn::Module::Module;
+  // Takes in the codes [N, kLatent] of one autoencoder batch.
+  virtual void observe(const nn::Tensor& codes) = 0;
+  // The latents [n, kLatent] that noise [n, kLatent] drawn from N(0, 1) stands for.
+  virtual nn::Tensor latent_from_noise(const nn::Tensor& noise) const = 0;
+};
+
+// `--z encoder`: the running per-dimension mean and variance of E's codes
+// (stat = 0.9 stat + 0.1 batch stat, about the last ten batches); latents
+// are drawn from the normal distribution they describe. Starts at the
+// moments of U[0, 1].
+class LatentStatistics : public LatentSource {
  public:
   LatentStatistics();
-  // Moves the statistics towards those of `codes` [N, kLatent]:
-  // stat = momentum * stat + (1 - momentum) * batch stat.
-  void update(const nn::Tensor& codes, double momentum);
-  // mean + sqrt(variance) * noise, for noise [n, kLatent] drawn from N(0, 1).
-  nn::Tensor latent_from_noise(const nn::Tensor& noise) const;
+  void observe(const nn::Tensor& codes) override;
+  // mean + sqrt(variance) * noise.
+  nn::Tensor latent_from_noise(const nn::Tensor& noise) const override;
   nn::Tensor mean, variance;
 };
+
+// `--z codes`: the last kBankRows codes themselves, in a ring; a latent is
+// one of them, picked by its noise row's first value (its normal quantile
+// times the number of codes held). Keeps the codes' joint distribution,
+// which a per-dimension normal loses: E's sigmoid codes sit mostly at 0 or
+// 1. Starts as one code of 0.5 in every dimension.
+class CodeBank : public LatentSource {
+ public:
+  static constexpr std::int64_t kBankRows = 2048;
+  CodeBank();
+  void observe(const nn::Tensor& codes) override;
+  nn::Tensor latent_from_noise(const nn::Tensor& noise) const override;
+  nn::Tensor codes;  // [kBankRows, kLatent]
+  nn::Tensor count;  // [1] codes taken in so far (f64)
+};
+
+// The latent source for a --z choice: null for uniform and normal.
+std::unique_ptr<LatentSource> make_latent_source(const std::string& z_dist);
 
 }  // namespace acgan

@@ -35,16 +35,18 @@ std::string z_distribution(const Config& config, const nn::SafetensorsFile& file
   return config_from_json(stored->second, "checkpoint '" + path + "' metadata 'config'").z_dist;
 }
 
-// The --z encoder statistics a checkpoint carries ("Z.mean", "Z.variance").
-std::shared_ptr<LatentStatistics> latent_statistics_of(const nn::SafetensorsFile& file, const std::string& path,
-                                                       nn::Device device) {
+// The latent source a checkpoint carries for --z encoder ("Z.mean", "Z.variance") or
+// --z codes ("Z.codes", "Z.count"); null for the other distributions.
+std::unique_ptr<LatentSource> latent_source_of(const nn::SafetensorsFile& file, const std::string& path,
+                                               const std::string& distribution, nn::Device device) {
+  std::unique_ptr<LatentSource> source = make_latent_source(distribution);
+  if (!source) return source;
   const nn::StateDict state = nn::select_prefixed(file.tensors, "Z");
   if (state.empty())
-    throw nn::Error("acgan_celeba: " + path + " holds no latent statistics (Z.mean, Z.variance) for --z encoder");
-  auto statistics = std::make_shared<LatentStatistics>();
-  statistics->load_state_dict(state);
-  statistics->to(device);
-  return statistics;
+    throw nn::Error("acgan_celeba: " + path + " holds no latent source (Z.*) for --z " + distribution);
+  source->load_state_dict(state);
+  source->to(device);
+  return source;
 }
 
 nn::apps::RunFolderClaim folder_claim(const Config& config, bool continues_folder) {
@@ -74,8 +76,8 @@ int generate_mode(const Config& config) {
   const nn::Tensor noise = (distribution == "uniform" ? nn::uniform({config.samples, kLatent}, 0, 1)
                                                       : nn::normal({config.samples, kLatent}, 0, 1))
                                .to(device);
-  const nn::Tensor z =
-      distribution == "encoder" ? latent_statistics_of(file, config.generate, device)->latent_from_noise(noise) : noise;
+  const std::unique_ptr<LatentSource> source = latent_source_of(file, config.generate, distribution, device);
+  const nn::Tensor z = source ? source->latent_from_noise(noise) : noise;
   std::filesystem::create_directories(config.out);
   const std::string path = config.out + "/generated.png";
   write_generation_sheet(path, generator, rows, z);
@@ -117,9 +119,8 @@ int evaluate_mode(const Config& command_line) {
   nn::apps::load_modules(file, command_line.evaluate, {{"E", &encoder}, {"G", &generator}}, device);
   const TrainingData data = load_training_data(config);
   const nn::apps::FaceJudge judge = prepare_judge(config, device, std::cout);
-  std::shared_ptr<LatentStatistics> statistics;
-  if (config.z_dist == "encoder") statistics = latent_statistics_of(file, command_line.evaluate, device);
-  const Evaluation evaluation = evaluate(judge, encoder, generator, statistics.get(), config, data.labels);
+  const std::unique_ptr<LatentSource> source = latent_source_of(file, command_line.evaluate, config.z_dist, device);
+  const Evaluation evaluation = evaluate(judge, encoder, generator, source.get(), config, data.labels);
   std::cout << "acgan_celeba: " << command_line.evaluate << " seen by the attribute judge:\n"
             << evaluation_table(judge, evaluation);
   std::filesystem::create_directories(config.out);
@@ -220,7 +221,7 @@ int train_mode(const Config& command_line) {
     meta["config"] = to_json(config);
     nn::apps::save_run_checkpoint(config.out, name, trainer.checkpoint_parts(), meta, config.keep_checkpoints);
     nn::CheckpointParts generator_parts{{{"G", &trainer.generator}}, {}};
-    if (config.z_dist == "encoder") generator_parts.modules["Z"] = &trainer.latent_statistics;
+    if (trainer.latent_source) generator_parts.modules["Z"] = trainer.latent_source.get();
     nn::save_checkpoint(config.out + "/generator.safetensors", generator_parts, meta);
     return config.out + "/" + name;
   };
@@ -247,7 +248,7 @@ int train_mode(const Config& command_line) {
     log.plot();
     if (judge && (epoch % config.eval_every == 0 || last)) {
       const Evaluation evaluation =
-          evaluate(*judge, trainer.encoder, trainer.generator, &trainer.latent_statistics, config, data.labels);
+          evaluate(*judge, trainer.encoder, trainer.generator, trainer.latent_source.get(), config, data.labels);
       eval_log.append(step, epoch, evaluation);
       eval_log.plot();
       std::cout << "acgan_celeba: epoch " << epoch << " seen by the attribute judge:\n"

@@ -7,9 +7,7 @@
 namespace acgan {
 namespace {
 
-constexpr std::int64_t kDrawnIndices = 10;
-// How slowly --z encoder's statistics follow E's codes (about the last ten batches).
-constexpr double kLatentMomentum = 0.9;  // indices set in each --fake-labels ten-indices row
+constexpr std::int64_t kDrawnIndices = 10;  // indices set in each --fake-labels ten-indices row
 
 std::vector<nn::Tensor> joined(const std::vector<nn::Tensor>& a, const std::vector<nn::Tensor>& b) {
   std::vector<nn::Tensor> out = a;
@@ -39,7 +37,8 @@ void require_finite(double value, const char* what, std::int64_t d_steps) {
 }  // namespace
 
 Trainer::Trainer(const Config& config, nn::Device device, std::vector<float> labels)
-    : discriminator(TrunkOptions{config.input_noise, config.dropout}),
+    : latent_source(make_latent_source(config.z_dist)),
+      discriminator(TrunkOptions{config.input_noise, config.dropout}),
       d_optimizer(on_device(discriminator, device).parameters(), adam(config, config.lr)),
       g_optimizer(on_device(generator, device).parameters(), adam(config, config.lr)),
       ae_optimizer(joined(on_device(encoder, device).parameters(), generator.parameters()),
@@ -47,7 +46,7 @@ Trainer::Trainer(const Config& config, nn::Device device, std::vector<float> lab
       config_(config),
       options_(nn::TensorOptions().device(device)),
       labels_(std::move(labels)) {
-  latent_statistics.to(device);
+  if (latent_source) latent_source->to(device);
   if (labels_.empty() || labels_.size() % kAttributes != 0)
     throw nn::Error("acgan_celeba: the training labels must be rows of 40 attributes");
 }
@@ -87,7 +86,7 @@ nn::Tensor Trainer::sample_noise(std::int64_t n) {
 }
 
 nn::Tensor Trainer::latent_from_noise(const nn::Tensor& noise) const {
-  return config_.z_dist == "encoder" ? latent_statistics.latent_from_noise(noise) : noise;
+  return latent_source ? latent_source->latent_from_noise(noise) : noise;
 }
 
 StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
@@ -184,10 +183,18 @@ void Trainer::generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, St
   const std::int64_t n = wanted_y.size(0);
   discriminator.freeze();
   g_optimizer.zero_grad();
-  const auto [w_gen, y_gen] = discriminator.judge(generator.generate(wanted_y, z));
+  const nn::Tensor generated = generator.generate(wanted_y, z);
+  const auto [w_gen, y_gen] = discriminator.judge(generated);
   const nn::Tensor g_loss_w = nn::bce(w_gen, nn::full({n, 1}, config_.g_target, options_));
   const nn::Tensor g_loss_y = nn::bce(y_gen, wanted_y);
-  (g_loss_w + g_loss_y).backward();
+  nn::Tensor loss = g_loss_w + g_loss_y;
+  if (config_.g_code_weight > 0) {
+    encoder.freeze();
+    const auto [read_y, read_z] = encoder.encode(generated);
+    loss = loss + (nn::bce(read_y, wanted_y) + nn::mae(read_z, z)) * config_.g_code_weight;
+  }
+  loss.backward();
+  encoder.unfreeze();
   discriminator.unfreeze();
   m.g_loss_w = g_loss_w.item();
   m.g_loss_y = g_loss_y.item();
@@ -202,7 +209,7 @@ void Trainer::generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, St
 void Trainer::autoencoder_step(const nn::Tensor& images, const nn::Tensor& labels, StepMetrics& m) {
   ae_optimizer.zero_grad();
   const auto [code_y, code_z] = encoder.encode(images);
-  if (config_.z_dist == "encoder") latent_statistics.update(code_z, kLatentMomentum);
+  if (latent_source) latent_source->observe(code_z);
   const nn::Tensor ae_loss = nn::mae(generator.generate(code_y, code_z), images);
   nn::Tensor loss = ae_loss;
   if (config_.ae_attr_weight > 0) loss = loss + nn::bce(code_y, labels) * config_.ae_attr_weight;
@@ -215,7 +222,7 @@ void Trainer::autoencoder_step(const nn::Tensor& images, const nn::Tensor& label
 nn::CheckpointParts Trainer::checkpoint_parts() {
   nn::CheckpointParts parts{{{"E", &encoder}, {"D", &discriminator}, {"G", &generator}},
                             {{"adam_D", &d_optimizer}, {"adam_G", &g_optimizer}, {"adam_AE", &ae_optimizer}}};
-  if (config_.z_dist == "encoder") parts.modules["Z"] = &latent_statistics;
+  if (latent_source) parts.modules["Z"] = latent_source.get();
   return parts;
 }
 

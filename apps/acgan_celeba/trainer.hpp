@@ -52,10 +52,10 @@ class Trainer {
   nn::Tensor latent_from_noise(const nn::Tensor& noise) const;
   nn::TensorOptions options() const { return options_; }
 
+  std::unique_ptr<LatentSource> latent_source;  // with --z encoder or codes only
   Encoder encoder;
   Discriminator discriminator;
   Generator generator;
-  LatentStatistics latent_statistics;  // updated and used with --z encoder only
   nn::Adam d_optimizer, g_optimizer, ae_optimizer;
 
  private:

@@ -316,25 +316,84 @@ TEST_CASE("latent statistics follow E's codes and shape the latents drawn with -
     codes[static_cast<std::size_t>(d)] = 0.2f;
     codes[static_cast<std::size_t>(kLatent + d)] = 0.6f;
   }
-  stats.update(nn::from_vector(codes, {2, kLatent}), 0.75);
-  for (float m : stats.mean.to_vector<float>()) CHECK(m == Approx(0.75 * 0.5 + 0.25 * 0.4));
-  for (float v : stats.variance.to_vector<float>()) CHECK(v == Approx(0.75 / 12.0 + 0.25 * 0.04));
-  stats.update(nn::from_vector(codes, {2, kLatent}), 0.0);
-  const std::vector<float> latent =
-      stats.latent_from_noise(nn::full({3, kLatent}, 1.5)).to_vector<float>();
-  for (float z : latent) CHECK(z == Approx(0.4 + 1.5 * 0.2));
+  stats.observe(nn::from_vector(codes, {2, kLatent}));
+  for (float m : stats.mean.to_vector<float>()) CHECK(m == Approx(0.9 * 0.5 + 0.1 * 0.4));
+  for (float v : stats.variance.to_vector<float>()) CHECK(v == Approx(0.9 / 12.0 + 0.1 * 0.04));
+  const std::vector<float> mean = stats.mean.to_vector<float>(), variance = stats.variance.to_vector<float>();
+  const std::vector<float> latent = stats.latent_from_noise(nn::full({3, kLatent}, 1.5)).to_vector<float>();
+  for (std::size_t i = 0; i < latent.size(); ++i)
+    CHECK(latent[i] == Approx(mean[i % kLatent] + 1.5 * std::sqrt(variance[i % kLatent])));
 
   Config c = tiny_config();
   c.z_dist = "encoder";
   nn::manual_seed(4);
   Trainer trainer(c, nn::Device::cpu(), random_labels(8));
   const nn::Tensor images = nn::uniform({4, 3, 64, 64}, -1, 1);
-  const std::vector<float> before = trainer.latent_statistics.mean.to_vector<float>();
+  auto& source = dynamic_cast<LatentStatistics&>(*trainer.latent_source);
+  const std::vector<float> before = source.mean.to_vector<float>();
   trainer.step(images, nn::from_vector(random_labels(4), {4, kAttributes}));
-  CHECK(trainer.latent_statistics.mean.to_vector<float>() != before);
+  CHECK(source.mean.to_vector<float>() != before);
   CHECK(trainer.checkpoint_parts().modules.count("Z") == 1);
   c.z_dist = "normal";
   CHECK(Trainer(c, nn::Device::cpu(), random_labels(8)).checkpoint_parts().modules.count("Z") == 0);
+}
+
+// Row r of a code batch: every dimension r + 1, so rows are told apart by any value.
+nn::Tensor numbered_codes(std::int64_t rows, std::int64_t first) {
+  std::vector<float> codes(static_cast<std::size_t>(rows * kLatent));
+  for (std::int64_t r = 0; r < rows; ++r)
+    std::fill_n(codes.begin() + r * kLatent, kLatent, static_cast<float>(first + r + 1));
+  return nn::from_vector(codes, {rows, kLatent});
+}
+
+// The first value of each latent row (all values of a row are equal here).
+std::vector<float> first_values(const nn::Tensor& latents) {
+  const std::vector<float> all = latents.to_vector<float>();
+  std::vector<float> firsts;
+  for (std::size_t i = 0; i < all.size(); i += kLatent) firsts.push_back(all[i]);
+  return firsts;
+}
+
+// Noise rows whose first value is the given number, the rest 0.
+nn::Tensor noise_with_first(const std::vector<float>& firsts) {
+  std::vector<float> noise(firsts.size() * kLatent, 0.0f);
+  for (std::size_t i = 0; i < firsts.size(); ++i) noise[i * kLatent] = firsts[i];
+  return nn::from_vector(noise, {static_cast<std::int64_t>(firsts.size()), kLatent});
+}
+
+TEST_CASE("a code bank (--z codes) hands out E's codes, picked by the noise's normal quantile", "[acgan][latent]") {
+  CodeBank bank;
+  // Empty, it holds one code of 0.5.
+  CHECK(first_values(bank.latent_from_noise(noise_with_first({-2.0f, 2.0f}))) == std::vector<float>{0.5f, 0.5f});
+  bank.observe(numbered_codes(3, 0));
+  // Three codes: quantiles below 1/3 pick the first, 0.5 the second, above 2/3 the third.
+  CHECK(first_values(bank.latent_from_noise(noise_with_first({-3.0f, -0.5f, 0.0f, 0.5f, 3.0f}))) ==
+        std::vector<float>{1.0f, 1.0f, 2.0f, 3.0f, 3.0f});
+  CHECK(bank.count.to_vector<double>() == std::vector<double>{3.0});
+
+  // Filled past its size, the ring replaces its oldest codes.
+  bank.observe(numbered_codes(CodeBank::kBankRows, 3));
+  CHECK(bank.count.to_vector<double>() == std::vector<double>{3.0 + CodeBank::kBankRows});
+  const std::vector<float> held = first_values(bank.codes);
+  CHECK(held[0] == static_cast<float>(CodeBank::kBankRows + 1));
+  CHECK(held[2] == static_cast<float>(CodeBank::kBankRows + 3));
+  CHECK(held[3] == 4.0f);
+  CHECK(first_values(bank.latent_from_noise(noise_with_first({-8.0f, 8.0f}))) ==
+        std::vector<float>{static_cast<float>(CodeBank::kBankRows + 1), static_cast<float>(CodeBank::kBankRows)});
+
+  // A checkpoint's bank draws the same latents.
+  CodeBank loaded;
+  loaded.load_state_dict(bank.state_dict());
+  const nn::Tensor noise = nn::normal({16, kLatent}, 0, 1);
+  CHECK(loaded.latent_from_noise(noise).to_vector<float>() == bank.latent_from_noise(noise).to_vector<float>());
+
+  Config c = tiny_config();
+  c.z_dist = "codes";
+  nn::manual_seed(4);
+  Trainer trainer(c, nn::Device::cpu(), random_labels(8));
+  trainer.step(nn::uniform({4, 3, 64, 64}, -1, 1), nn::from_vector(random_labels(4), {4, kAttributes}));
+  CHECK(dynamic_cast<CodeBank&>(*trainer.latent_source).count.to_vector<double>() == std::vector<double>{4.0});
+  CHECK(trainer.checkpoint_parts().modules.count("Z") == 1);
 }
 
 TEST_CASE("warm-up steps (--ae-warmup) train the autoencoder alone, then all three sub-steps run", "[acgan][warmup]") {
