@@ -150,6 +150,8 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
            "weight of BCE between E's y head and the real labels in the autoencoder sub-step, 0 for MAE alone");
   cli.bind("--ae-warmup", c.ae_warmup,
            "the first N steps train only the autoencoder sub-step; D's and G's sub-steps join after");
+  cli.bind("--ae-z-noise", c.ae_z_noise,
+           "stddev of normal noise added to E's z code before G decodes it in the autoencoder sub-step, 0 for none");
   cli.bind("--g-code-weight", c.g_code_weight,
            "weight of the code loss in G's sub-step: the frozen E reads G's image back, BCE against y' plus MAE "
            "against z; 0 for none");
@@ -215,6 +217,7 @@ void validate(const Config& c) {
     fail("--z must be 'uniform', 'normal', 'encoder' or 'codes'");
   if (!(c.ae_attr_weight >= 0)) fail("--ae-attr-weight must not be negative");
   if (c.ae_warmup < 0) fail("--ae-warmup must not be negative");
+  if (!(c.ae_z_noise >= 0)) fail("--ae-z-noise must not be negative");
   if (!(c.g_code_weight >= 0)) fail("--g-code-weight must not be negative");
   if (c.input_noise < 0) fail("--input-noise must not be negative");
   if (c.dropout < 0 || c.dropout >= 1) fail("--dropout must be in [0, 1)");
@@ -240,6 +243,7 @@ std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
       .add("ae_lr_factor", Value::number(c.ae_lr_factor))
       .add("ae_attr_weight", Value::number(c.ae_attr_weight))
       .add("ae_warmup", Value::integer(c.ae_warmup))
+      .add("ae_z_noise", Value::number(c.ae_z_noise))
       .add("g_code_weight", Value::number(c.g_code_weight))
       .add("beta1", Value::number(c.beta1))
       .add("beta2", Value::number(c.beta2))
@@ -281,6 +285,7 @@ Config config_from_json(const std::string& text, const std::string& source) {
   r.read_if_present("g_fakes", [&](const Value& x) { c.g_fakes = x.as_string(); });
   r.read_if_present("adam", [&](const Value& x) { c.adam = x.as_string(); });
   r.read_if_present("ae_warmup", [&](const Value& x) { c.ae_warmup = x.as_integer(); });
+  r.read_if_present("ae_z_noise", [&](const Value& x) { c.ae_z_noise = x.as_number(); });
   r.read_if_present("g_code_weight", [&](const Value& x) { c.g_code_weight = x.as_number(); });
   r.read_if_present("eval_faces", [&](const Value& x) { c.eval_faces = x.as_integer(); });
   r.read_if_present("eval_control", [&](const Value& x) { c.eval_control = x.as_integer(); });

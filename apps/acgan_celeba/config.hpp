@@ -18,6 +18,7 @@ struct Config : nn::apps::RunSettings {
   double ae_lr_factor = 0.25;    // the autoencoder's rate is lr times this
   double ae_attr_weight = 0.0;   // BCE of E's y head on the real labels in the AE sub-step
   std::int64_t ae_warmup = 0;    // the first steps train only the autoencoder
+  double ae_z_noise = 0.0;       // stddev of the noise added to E's z before G in the AE sub-step
   double g_code_weight = 0.0;    // E (frozen) reading y' and z back from G's images, in G's sub-step
   double beta1 = 0.5, beta2 = 0.999;
   double real_target = 0.9;      // D's w target for real images (one-sided smoothing)

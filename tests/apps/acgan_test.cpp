@@ -98,6 +98,82 @@ TEST_CASE("the autoencoder attribute weight adds BCE of E's y head on the real l
   }
 }
 
+TEST_CASE("the code weight adds the frozen E's reading of G's images to G's sub-step", "[acgan][code]") {
+  const std::vector<float> train_labels = random_labels(16);
+  Config weighted_config = tiny_config();
+  weighted_config.g_code_weight = 2.0;
+  nn::manual_seed(14);
+  Trainer plain(tiny_config(), nn::Device::cpu(), train_labels);
+  nn::manual_seed(14);
+  Trainer weighted(weighted_config, nn::Device::cpu(), train_labels);
+  nn::manual_seed(14);
+  Trainer by_hand(tiny_config(), nn::Device::cpu(), train_labels);
+  const nn::Tensor wanted_y = nn::from_vector(random_labels(3), {3, kAttributes});
+  const nn::Tensor z = nn::uniform({3, kLatent}, 0, 1);
+  const auto e_before = snapshot(weighted.encoder);
+  StepMetrics m_plain, m_weighted;
+  plain.generator_step(wanted_y, z, m_plain);
+  weighted.generator_step(wanted_y, z, m_weighted);
+  CHECK(snapshot(weighted.encoder) == e_before);
+  for (const nn::Tensor& p : weighted.encoder.parameters()) {
+    CHECK_FALSE(p.grad().defined());
+    CHECK(p.requires_grad());  // unfrozen again
+  }
+  CHECK(m_weighted.g_loss_w == m_plain.g_loss_w);  // the logged losses are D's alone
+  CHECK(m_weighted.g_loss_y == m_plain.g_loss_y);
+
+  // G's gradient is the plain one plus 2 (BCE(E_y(G), y') + MAE(E_z(G), z))'s.
+  by_hand.encoder.freeze();
+  const nn::Tensor generated = by_hand.generator.generate(wanted_y, z);
+  const auto [read_y, read_z] = by_hand.encoder.encode(generated);
+  ((nn::bce(read_y, wanted_y) + nn::mae(read_z, z)) * 2.0).backward();
+  const std::vector<nn::Tensor> g_plain = plain.generator.parameters(), g_weighted = weighted.generator.parameters(),
+                                g_code = by_hand.generator.parameters();
+  double worst = 0, code_size = 0;
+  for (std::size_t i = 0; i < g_code.size(); ++i) {
+    const std::vector<float> a = g_plain[i].grad().to_vector<float>(), b = g_weighted[i].grad().to_vector<float>(),
+                             c = g_code[i].grad().to_vector<float>();
+    for (std::size_t j = 0; j < a.size(); ++j) {
+      worst = std::max(worst, std::abs(static_cast<double>(b[j]) - a[j] - c[j]));
+      code_size = std::max(code_size, std::abs(static_cast<double>(c[j])));
+    }
+  }
+  CHECK(worst < 1e-6);
+  CHECK(code_size > 1e-5);  // far above the rounding differences checked above
+}
+
+TEST_CASE("the autoencoder sub-step decodes E's z plus normal noise of --ae-z-noise's deviation", "[acgan][code]") {
+  Config noisy_config = tiny_config();
+  noisy_config.ae_z_noise = 0.25;
+  noisy_config.z_dist = "codes";
+  nn::manual_seed(15);
+  Trainer noisy(noisy_config, nn::Device::cpu(), random_labels(16));
+  const nn::Tensor images = nn::uniform({3, 3, 64, 64}, -1, 1);
+  const nn::Tensor labels = nn::from_vector(random_labels(3), {3, kAttributes});
+  double expected = 0, clean = 0;
+  nn::Tensor code_z;
+  {
+    nn::NoGradGuard no_grad;
+    // Weights larger than the N(0, 0.01) start, so that G's output moves with z.
+    for (nn::Tensor& p : noisy.generator.parameters()) nn::copy_(p, nn::normal(p.shape(), 0, 0.1));
+    const auto [code_y, z] = noisy.encoder.encode(images);
+    code_z = z;
+    nn::manual_seed(16);
+    const nn::Tensor noise = nn::normal({3, kLatent}, 0, 0.25);
+    expected = nn::mae(noisy.generator.generate(code_y, code_z + noise), images).item();
+    clean = nn::mae(noisy.generator.generate(code_y, code_z), images).item();
+  }
+  StepMetrics m;
+  nn::manual_seed(16);
+  noisy.autoencoder_step(images, labels, m);
+  CHECK(m.ae_loss == Approx(expected).epsilon(1e-6));
+  CHECK(std::abs(m.ae_loss - clean) > 1e-3);
+  // The bank keeps the codes without the noise.
+  const std::vector<float> banked = dynamic_cast<CodeBank&>(*noisy.latent_source).codes.to_vector<float>();
+  const std::vector<float> codes = code_z.to_vector<float>();
+  CHECK(std::vector<float>(banked.begin(), banked.begin() + 3 * kLatent) == codes);
+}
+
 TEST_CASE("label smoothing and attribute targets reach the losses as specified", "[acgan]") {
   nn::manual_seed(12);
   Trainer t(tiny_config(), nn::Device::cpu(), random_labels(16));
