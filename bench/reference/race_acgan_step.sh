@@ -31,7 +31,7 @@ mkdir -p "$out"
 csv="$out/race_acgan_step.csv"
 echo "implementation,mode,precision,batch,images_per_s" >"$csv"
 
-if "$bench" --benchmark_list_tests --benchmark_filter='^acgan_step/cuda/' | grep -q .; then
+if "$bench" --benchmark_list_tests --benchmark_filter='^acgan_step/cuda/' 2>/dev/null | grep -q .; then
   device=cuda batches=(64 256 512) libnn_precisions=(fp32 tf32) torch_precisions=(fp32 tf32 bf16)
   compile_modes=(reduce-overhead max-autotune) steps=30 min_time=3
 else
