@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything a GPU session checks, in one command that fits a short lease:
-# the CUDA test cases, the benchmarks beside PyTorch, the main job on CUDA,
+# the CUDA test cases, the benchmarks beside PyTorch (the step race among
+# them), the main job on CUDA,
 # then compute-sanitizer. Each stage writes its log to OUT_DIR and gets what
 # is left of a total time budget, so a slow stage cannot starve the report.
 # Leaks are the test runner's own check (every block back, every segment
@@ -45,6 +46,10 @@ stage "$out/bench.log" 150 env PYTHON="$python" "$here/bench/reference/compare_o
 stage "$out/bench.log" 90 env PYTHON="$python" "$here/bench/reference/compare_acgan_step.sh" "$build" cuda 20
 stage "$out/bench.log" 90 env PYTHON="$python" "$here/bench/reference/compare_dcgan_step.sh" "$build" cuda all 10
 stage "$out/bench.log" 60 env PYTHON="$python" "$here/bench/reference/compare_autoencoder_step.sh" "$build" cuda model1,model4 10
+# The step race (batch 64/256/512, PyTorch eager and compiled, TF32 and
+# BF16): eager rows first, then as many compiled ones as its budget allows;
+# CSV, table and SVG in OUT_DIR/race.
+stage "$out/bench.log" 180 env PYTHON="$python" "$here/bench/reference/race_acgan_step.sh" "$build" "$out/race" 170
 
 run_dir=$(mktemp -d)
 stage "$out/app.log" 180 "$build/apps/acgan_celeba/acgan_celeba" --device cuda --out "$run_dir/run" \
@@ -87,4 +92,4 @@ for model in encoder1 encoder2 model2 model4 model1:encoder1 model3:encoder2; do
 done
 
 echo "gpu_check: $(($(date +%s) - start)) s; logs in $out"
-grep -E "^== |^test cases|^All tests|ERROR SUMMARY|RACECHECK SUMMARY|^reproducible|differ" "$out"/*.log
+grep -E "^== |^test cases|^All tests|ERROR SUMMARY|RACECHECK SUMMARY|^reproducible|differ|^race_acgan_step: [0-9]" "$out"/*.log

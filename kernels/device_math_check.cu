@@ -6,6 +6,7 @@
 
 #include "activation_math.hpp"
 #include "adam_math.hpp"
+#include "bf16_math.hpp"
 #include "dropout_math.hpp"
 #include "elementwise_math.hpp"
 #include "label_smoothing_math.hpp"
@@ -47,6 +48,13 @@ __global__ void instantiate_optimisers(T* p, T* m, T* v, const T* g, std::int64_
   adam_apply(p[i], m[i], v[i], g[i], coefficients_as<T>(adam));
   sgd_apply(p[i], g[i], coefficients_as<T>(sgd));
   sgd_momentum_apply(p[i], m[i], g[i], coefficients_as<T>(sgd));
+}
+
+__global__ void instantiate_bf16(std::uint16_t* half, float* back, const float* x, std::int64_t n) {
+  const std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
+  if (i >= n) return;
+  half[i] = float_to_bf16(x[i]);
+  back[i] = bf16_to_float(half[i]);
 }
 
 template __global__ void instantiate_pointwise<float>(float*, const float*, std::int64_t, std::uint64_t);

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Times one AE-AC-GAN training step in libnn and in PyTorch back to back, in
-# one run, so their ratio is measured under the same machine load.
+# Times one AE-AC-GAN training step at batch 64 in libnn and in PyTorch back
+# to back, in one run, so their ratio is measured under the same machine
+# load. Both report wall-clock time over a window of steps between two device
+# synchronisations. race_acgan_step.sh runs the larger batches, TF32, BF16
+# and torch.compile.
 # usage: bench/reference/compare_acgan_step.sh BUILD_DIR [cpu|cuda] [STEPS]
 #   PYTHON  the interpreter that has PyTorch (default /usr/bin/python3)
 set -euo pipefail
@@ -8,8 +11,8 @@ build=${1:-build}
 device=${2:-cpu}
 steps=${3:-10}
 here=$(dirname "${BASH_SOURCE[0]}")
-"$build/bench/bench_acgan_step" --benchmark_filter="acgan_step/$device" --benchmark_min_time=6 \
-  --benchmark_repetitions=1
+"$build/bench/bench_acgan_step" --benchmark_filter="^acgan_step/${device}(_fastest)?/batch:64/" \
+  --benchmark_min_time=6 --benchmark_repetitions=1
 # PyTorch gets as many CPU threads as libnn's OpenMP: OMP_NUM_THREADS when
 # set, else every core (Debian's build would otherwise use one).
 python=${PYTHON:-/usr/bin/python3}
