@@ -152,15 +152,19 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
            "the first N steps train only the autoencoder sub-step; D's and G's sub-steps join after");
   cli.bind("--ae-z-noise", c.ae_z_noise,
            "stddev of normal noise added to E's z code before G decodes it in the autoencoder sub-step, 0 for none");
-  cli.bind("--g-code-weight", c.g_code_weight,
-           "weight of the code loss in G's sub-step: the frozen E reads G's image back, BCE against y' plus MAE "
-           "against z; 0 for none");
+  cli.bind("--g-read-y-weight", c.g_read_y_weight,
+           "weight in G's sub-step of the BCE between the frozen E's y head on G's images and the requested y', "
+           "0 for none");
+  cli.bind("--g-read-z-weight", c.g_read_z_weight,
+           "weight in G's sub-step of the MAE between the frozen E's z head on G's images and their z, 0 for none");
   cli.bind("--beta1", c.beta1, "Adam beta1");
   cli.bind("--beta2", c.beta2, "Adam beta2");
   cli.bind("--real-target", c.real_target, "D's w target on real images (one-sided label smoothing)");
   cli.bind("--g-target", c.g_target, "G's w target through the frozen D");
   cli.bind("--fake-labels", c.fake_labels,
-           "attributes of fakes: 'train' (drawn from the labels), 'random' (each on with probability 1/2) or "
+           "attributes of fakes: 'train' (drawn from the labels), 'train-flip' (drawn from the labels, then one "
+           "attribute drawn and set on or off at random), 'code-flip' (with --z codes: the labels of the face whose "
+           "code is z, one attribute set on or off at random), 'random' (each on with probability 1/2) or "
            "'ten-indices' (10 indices drawn from 0..39, repeats allowed, set to 1)");
   cli.bind("--z", c.z_dist,
            "latent distribution: 'uniform' U[0,1], 'normal' N(0,1), 'encoder' (normal with the running "
@@ -208,8 +212,10 @@ void validate(const Config& c) {
   if (!(c.real_target > 0 && c.real_target <= 1) || !(c.g_target > 0 && c.g_target <= 1))
     fail("--real-target and --g-target must be in (0, 1]");
   if (c.halving != "area" && c.halving != "decimate") fail("--halving must be 'area' or 'decimate'");
-  if (c.fake_labels != "train" && c.fake_labels != "random" && c.fake_labels != "ten-indices")
-    fail("--fake-labels must be 'train', 'random' or 'ten-indices'");
+  if (c.fake_labels != "train" && c.fake_labels != "train-flip" && c.fake_labels != "code-flip" &&
+      c.fake_labels != "random" && c.fake_labels != "ten-indices")
+    fail("--fake-labels must be 'train', 'train-flip', 'code-flip', 'random' or 'ten-indices'");
+  if (c.fake_labels == "code-flip" && c.z_dist != "codes") fail("--fake-labels code-flip needs --z codes");
   if (c.d_batch != "separate" && c.d_batch != "mixed") fail("--d-batch must be 'separate' or 'mixed'");
   if (c.g_fakes != "fresh" && c.g_fakes != "reuse") fail("--g-fakes must be 'fresh' or 'reuse'");
   if (c.adam != "pytorch" && c.adam != "keras") fail("--adam must be 'pytorch' or 'keras'");
@@ -218,7 +224,8 @@ void validate(const Config& c) {
   if (!(c.ae_attr_weight >= 0)) fail("--ae-attr-weight must not be negative");
   if (c.ae_warmup < 0) fail("--ae-warmup must not be negative");
   if (!(c.ae_z_noise >= 0)) fail("--ae-z-noise must not be negative");
-  if (!(c.g_code_weight >= 0)) fail("--g-code-weight must not be negative");
+  if (!(c.g_read_y_weight >= 0)) fail("--g-read-y-weight must not be negative");
+  if (!(c.g_read_z_weight >= 0)) fail("--g-read-z-weight must not be negative");
   if (c.input_noise < 0) fail("--input-noise must not be negative");
   if (c.dropout < 0 || c.dropout >= 1) fail("--dropout must be in [0, 1)");
   if (c.samples < 1) fail("--samples must be at least 1");
@@ -244,7 +251,8 @@ std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
       .add("ae_attr_weight", Value::number(c.ae_attr_weight))
       .add("ae_warmup", Value::integer(c.ae_warmup))
       .add("ae_z_noise", Value::number(c.ae_z_noise))
-      .add("g_code_weight", Value::number(c.g_code_weight))
+      .add("g_read_y_weight", Value::number(c.g_read_y_weight))
+      .add("g_read_z_weight", Value::number(c.g_read_z_weight))
       .add("beta1", Value::number(c.beta1))
       .add("beta2", Value::number(c.beta2))
       .add("real_target", Value::number(c.real_target))
@@ -286,7 +294,8 @@ Config config_from_json(const std::string& text, const std::string& source) {
   r.read_if_present("adam", [&](const Value& x) { c.adam = x.as_string(); });
   r.read_if_present("ae_warmup", [&](const Value& x) { c.ae_warmup = x.as_integer(); });
   r.read_if_present("ae_z_noise", [&](const Value& x) { c.ae_z_noise = x.as_number(); });
-  r.read_if_present("g_code_weight", [&](const Value& x) { c.g_code_weight = x.as_number(); });
+  r.read_if_present("g_read_y_weight", [&](const Value& x) { c.g_read_y_weight = x.as_number(); });
+  r.read_if_present("g_read_z_weight", [&](const Value& x) { c.g_read_z_weight = x.as_number(); });
   r.read_if_present("eval_faces", [&](const Value& x) { c.eval_faces = x.as_integer(); });
   r.read_if_present("eval_control", [&](const Value& x) { c.eval_control = x.as_integer(); });
   try {

@@ -19,7 +19,9 @@ struct Config : nn::apps::RunSettings {
   double ae_attr_weight = 0.0;   // BCE of E's y head on the real labels in the AE sub-step
   std::int64_t ae_warmup = 0;    // the first steps train only the autoencoder
   double ae_z_noise = 0.0;       // stddev of the noise added to E's z before G in the AE sub-step
-  double g_code_weight = 0.0;    // E (frozen) reading y' and z back from G's images, in G's sub-step
+  // In G's sub-step the frozen E reads G's images back: BCE of its y against
+  // the requested y' and MAE of its z against z, with these weights.
+  double g_read_y_weight = 0.0, g_read_z_weight = 0.0;
   double beta1 = 0.5, beta2 = 0.999;
   double real_target = 0.9;      // D's w target for real images (one-sided smoothing)
   double g_target = 0.9;         // G's w target when training through D

@@ -90,7 +90,7 @@ LatentStatistics::LatentStatistics() : LatentSource("LatentStatistics") {
   variance = register_buffer("variance", nn::full({kLatent}, 1.0 / 12.0));
 }
 
-void LatentStatistics::observe(const nn::Tensor& codes) {
+void LatentStatistics::observe(const nn::Tensor& codes, const nn::Tensor& /*labels*/) {
   constexpr double kMomentum = 0.9;
   nn::NoGradGuard no_grad;
   const nn::Tensor batch_mean = nn::mean(codes, {0});
@@ -109,33 +109,50 @@ nn::Tensor LatentStatistics::latent_from_noise(const nn::Tensor& noise) const {
 
 CodeBank::CodeBank() : LatentSource("CodeBank") {
   codes = register_buffer("codes", nn::full({kBankRows, kLatent}, 0.5));
+  labels = register_buffer("labels", nn::zeros({kBankRows, kAttributes}));
   count = register_buffer("count", nn::zeros({1}, nn::TensorOptions().dtype(nn::Dtype::f64)));
 }
 
-// The bank is small (2048 x 200), so it is rewritten through the host.
-void CodeBank::observe(const nn::Tensor& batch) {
-  std::vector<float> bank = codes.to_vector<float>();
-  const std::vector<float> rows = batch.to_vector<float>();
-  auto taken = static_cast<std::int64_t>(count.to_vector<double>()[0]);
-  for (std::int64_t r = 0; r < batch.size(0); ++r, ++taken)
-    std::copy_n(rows.begin() + r * kLatent, kLatent, bank.begin() + (taken % kBankRows) * kLatent);
-  nn::copy_(codes, nn::from_vector(bank, {kBankRows, kLatent}).to(codes.device()));
-  nn::copy_(count, nn::full({1}, static_cast<double>(taken), nn::TensorOptions().dtype(nn::Dtype::f64))
+namespace {
+
+// Writes `rows` [N, width] into the ring `bank` [kBankRows, width] from position `first` on, through the host:
+// the bank is small.
+void write_ring(nn::Tensor& bank, const nn::Tensor& rows, std::int64_t first) {
+  const std::int64_t width = bank.size(1);
+  std::vector<float> held = bank.to_vector<float>();
+  const std::vector<float> values = rows.to_vector<float>();
+  for (std::int64_t r = 0; r < rows.size(0); ++r)
+    std::copy_n(values.begin() + r * width, width, held.begin() + ((first + r) % bank.size(0)) * width);
+  nn::copy_(bank, nn::from_vector(held, bank.shape()).to(bank.device()));
+}
+
+}  // namespace
+
+void CodeBank::observe(const nn::Tensor& batch_codes, const nn::Tensor& batch_labels) {
+  const auto taken = static_cast<std::int64_t>(count.to_vector<double>()[0]);
+  write_ring(codes, batch_codes, taken);
+  write_ring(labels, batch_labels, taken);
+  nn::copy_(count, nn::full({1}, static_cast<double>(taken + batch_codes.size(0)),
+                            nn::TensorOptions().dtype(nn::Dtype::f64))
                        .to(count.device()));
 }
 
-nn::Tensor CodeBank::latent_from_noise(const nn::Tensor& noise) const {
-  const std::vector<float> bank = codes.to_vector<float>(), values = noise.to_vector<float>();
+nn::Tensor CodeBank::picked_rows(const nn::Tensor& bank, const nn::Tensor& noise) const {
+  const std::vector<float> held_rows = bank.to_vector<float>(), values = noise.to_vector<float>();
   const auto taken = static_cast<std::int64_t>(count.to_vector<double>()[0]);
-  const std::int64_t held = std::clamp<std::int64_t>(taken, 1, kBankRows), n = noise.size(0);
-  std::vector<float> latents(static_cast<std::size_t>(n * kLatent));
+  const std::int64_t held = std::clamp<std::int64_t>(taken, 1, kBankRows), n = noise.size(0), width = bank.size(1);
+  std::vector<float> rows(static_cast<std::size_t>(n * width));
   for (std::int64_t i = 0; i < n; ++i) {
-    const double quantile = 0.5 * std::erfc(-values[static_cast<std::size_t>(i * kLatent)] / std::sqrt(2.0));
+    const double quantile = 0.5 * std::erfc(-values[static_cast<std::size_t>(i * noise.size(1))] / std::sqrt(2.0));
     const std::int64_t row = std::min(held - 1, static_cast<std::int64_t>(quantile * static_cast<double>(held)));
-    std::copy_n(bank.begin() + row * kLatent, kLatent, latents.begin() + i * kLatent);
+    std::copy_n(held_rows.begin() + row * width, width, rows.begin() + i * width);
   }
-  return nn::from_vector(latents, {n, kLatent}).to(codes.device());
+  return nn::from_vector(rows, {n, width}).to(bank.device());
 }
+
+nn::Tensor CodeBank::latent_from_noise(const nn::Tensor& noise) const { return picked_rows(codes, noise); }
+
+nn::Tensor CodeBank::labels_from_noise(const nn::Tensor& noise) const { return picked_rows(labels, noise); }
 
 std::unique_ptr<LatentSource> make_latent_source(const std::string& z_dist) {
   if (z_dist == "encoder") return std::make_unique<LatentStatistics>();

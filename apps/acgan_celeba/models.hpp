@@ -56,8 +56,8 @@ class Generator : public nn::Module {
 class LatentSource : public nn::Module {
  public:
   using nn::Module::Module;
-  // Takes in the codes [N, kLatent] of one autoencoder batch.
-  virtual void observe(const nn::Tensor& codes) = 0;
+  // Takes in the codes [N, kLatent] of one autoencoder batch and the faces' labels [N, kAttributes].
+  virtual void observe(const nn::Tensor& codes, const nn::Tensor& labels) = 0;
   // The latents [n, kLatent] that noise [n, kLatent] drawn from N(0, 1) stands for.
   virtual nn::Tensor latent_from_noise(const nn::Tensor& noise) const = 0;
 };
@@ -69,25 +69,33 @@ class LatentSource : public nn::Module {
 class LatentStatistics : public LatentSource {
  public:
   LatentStatistics();
-  void observe(const nn::Tensor& codes) override;
+  void observe(const nn::Tensor& codes, const nn::Tensor& labels) override;
   // mean + sqrt(variance) * noise.
   nn::Tensor latent_from_noise(const nn::Tensor& noise) const override;
   nn::Tensor mean, variance;
 };
 
-// `--z codes`: the last kBankRows codes themselves, in a ring; a latent is
-// one of them, picked by its noise row's first value (its normal quantile
-// times the number of codes held). Keeps the codes' joint distribution,
-// which a per-dimension normal loses: E's sigmoid codes sit mostly at 0 or
-// 1. Starts as one code of 0.5 in every dimension.
+// `--z codes`: the last kBankRows codes themselves, in a ring, with the
+// labels of their faces; a latent is one of them, picked by its noise row's
+// first value (its normal quantile times the number of codes held). Keeps
+// the codes' joint distribution, which a per-dimension normal loses: E's
+// sigmoid codes sit mostly at 0 or 1. Starts as one code of 0.5 in every
+// dimension, with no attribute.
 class CodeBank : public LatentSource {
  public:
   static constexpr std::int64_t kBankRows = 2048;
   CodeBank();
-  void observe(const nn::Tensor& codes) override;
+  void observe(const nn::Tensor& codes, const nn::Tensor& labels) override;
   nn::Tensor latent_from_noise(const nn::Tensor& noise) const override;
-  nn::Tensor codes;  // [kBankRows, kLatent]
-  nn::Tensor count;  // [1] codes taken in so far (f64)
+  // The labels of the faces whose codes latent_from_noise picks for `noise`.
+  nn::Tensor labels_from_noise(const nn::Tensor& noise) const;
+  nn::Tensor codes;   // [kBankRows, kLatent]
+  nn::Tensor labels;  // [kBankRows, kAttributes]
+  nn::Tensor count;   // [1] codes taken in so far (f64)
+
+ private:
+  // Rows [n, width] of `bank` [kBankRows, width] at the picks for `noise`.
+  nn::Tensor picked_rows(const nn::Tensor& bank, const nn::Tensor& noise) const;
 };
 
 // The latent source for a --z choice: null for uniform and normal.

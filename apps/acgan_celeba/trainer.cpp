@@ -22,6 +22,18 @@ nn::Module& on_device(nn::Module& m, nn::Device device) {
   return m;
 }
 
+// Sets one drawn attribute of each of the n rows on or off at random, as attribute control asks for it.
+void flip_one_attribute(std::vector<float>& rows, std::int64_t n) {
+  const std::vector<double> flips =
+      nn::uniform({n, 2}, 0.0, 1.0, nn::TensorOptions().dtype(nn::Dtype::f64)).to_vector<double>();
+  for (std::int64_t i = 0; i < n; ++i) {
+    const std::int64_t attribute =
+        std::min(kAttributes - 1, static_cast<std::int64_t>(flips[static_cast<std::size_t>(2 * i)] * kAttributes));
+    rows[static_cast<std::size_t>(i * kAttributes + attribute)] =
+        flips[static_cast<std::size_t>(2 * i + 1)] < 0.5 ? 1.0f : 0.0f;
+  }
+}
+
 nn::AdamOptions adam(const Config& c, double lr) {
   nn::AdamOptions options = nn::AdamOptions().lr(lr).beta1(c.beta1).beta2(c.beta2);
   if (c.adam == "keras") options.eps(1e-7).convention(nn::AdamEpsilon::keras);
@@ -73,8 +85,21 @@ nn::Tensor Trainer::sample_attributes(std::int64_t n) {
       const std::int64_t row = std::min(count - 1, static_cast<std::int64_t>(picks[i] * static_cast<double>(count)));
       std::copy_n(labels_.begin() + row * kAttributes, kAttributes, rows.begin() + i * kAttributes);
     }
+    if (config_.fake_labels == "train-flip") flip_one_attribute(rows, n);
   }
   return nn::from_vector(rows, {n, kAttributes}).to(options_.device());
+}
+
+std::pair<nn::Tensor, nn::Tensor> Trainer::sample_fakes(std::int64_t n) {
+  if (config_.fake_labels != "code-flip") {
+    nn::Tensor y = sample_attributes(n);
+    return {y, sample_z(n)};
+  }
+  const nn::Tensor noise = sample_noise(n);
+  const auto& bank = dynamic_cast<const CodeBank&>(*latent_source);
+  std::vector<float> rows = bank.labels_from_noise(noise).to_vector<float>();
+  flip_one_attribute(rows, n);
+  return {nn::from_vector(rows, {n, kAttributes}).to(options_.device()), bank.latent_from_noise(noise)};
 }
 
 nn::Tensor Trainer::sample_z(std::int64_t n) { return latent_from_noise(sample_noise(n)); }
@@ -99,8 +124,7 @@ StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
     autoencoder_step(images, labels, m);
     return m;
   }
-  const nn::Tensor fake_y = sample_attributes(n);
-  const nn::Tensor fake_z = sample_z(n);
+  const auto [fake_y, fake_z] = sample_fakes(n);
   nn::Tensor fake_images;
   {
     nn::NoGradGuard no_grad;
@@ -110,8 +134,8 @@ StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
   if (config_.g_fakes == "reuse") {
     generator_step(fake_y, fake_z, m);
   } else {
-    const nn::Tensor wanted_y = sample_attributes(n);
-    generator_step(wanted_y, sample_z(n), m);
+    const auto [wanted_y, z] = sample_fakes(n);
+    generator_step(wanted_y, z, m);
   }
   autoencoder_step(images, labels, m);
   return m;
@@ -188,10 +212,11 @@ void Trainer::generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, St
   const nn::Tensor g_loss_w = nn::bce(w_gen, nn::full({n, 1}, config_.g_target, options_));
   const nn::Tensor g_loss_y = nn::bce(y_gen, wanted_y);
   nn::Tensor loss = g_loss_w + g_loss_y;
-  if (config_.g_code_weight > 0) {
+  if (config_.g_read_y_weight > 0 || config_.g_read_z_weight > 0) {
     encoder.freeze();
     const auto [read_y, read_z] = encoder.encode(generated);
-    loss = loss + (nn::bce(read_y, wanted_y) + nn::mae(read_z, z)) * config_.g_code_weight;
+    if (config_.g_read_y_weight > 0) loss = loss + nn::bce(read_y, wanted_y) * config_.g_read_y_weight;
+    if (config_.g_read_z_weight > 0) loss = loss + nn::mae(read_z, z) * config_.g_read_z_weight;
   }
   loss.backward();
   encoder.unfreeze();
@@ -209,7 +234,7 @@ void Trainer::generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, St
 void Trainer::autoencoder_step(const nn::Tensor& images, const nn::Tensor& labels, StepMetrics& m) {
   ae_optimizer.zero_grad();
   const auto [code_y, code_z] = encoder.encode(images);
-  if (latent_source) latent_source->observe(code_z);
+  if (latent_source) latent_source->observe(code_z, labels);
   const nn::Tensor decoded_z =
       config_.ae_z_noise > 0 ? code_z + nn::normal(code_z.shape(), 0.0, config_.ae_z_noise).to(options_.device())
                              : code_z;

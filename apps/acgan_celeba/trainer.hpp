@@ -42,8 +42,12 @@ class Trainer {
   void autoencoder_step(const nn::Tensor& images, const nn::Tensor& labels, StepMetrics& metrics);
   nn::CheckpointParts checkpoint_parts();
 
-  // Attribute vectors for fakes, as --fake-labels says.
+  // Attribute vectors for fakes, as --fake-labels says (for code-flip: training rows).
   nn::Tensor sample_attributes(std::int64_t n);
+  // (y', z) for n fakes: sample_attributes then sample_z, or for --fake-labels
+  // code-flip one draw from the code bank: the codes and their faces' labels,
+  // one attribute of each set on or off at random.
+  std::pair<nn::Tensor, nn::Tensor> sample_fakes(std::int64_t n);
   nn::Tensor sample_z(std::int64_t n);
   // sample_z in two halves: the noise (U[0, 1) for --z uniform, N(0, 1)
   // otherwise) and the latent it stands for (the noise itself, or for

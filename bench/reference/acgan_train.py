@@ -16,16 +16,20 @@ with the app's sub-steps in the app's order (apps/acgan_celeba/trainer.cpp):
      the first `batch` and takes one mean BCE on w and one on y;
   2. G through the frozen D (w target g_target, y target y'), with a fresh y'
      and z (g_fakes "fresh") or those of D's fakes ("reuse"; the setting
-     g_reuse_fakes true/false is read as "reuse"/"fresh");
+     g_reuse_fakes true/false is read as "reuse"/"fresh"); the frozen E reads
+     G's images back, and g_read_y_weight times the BCE of its y against y'
+     plus g_read_z_weight times the mean absolute error of its z against z
+     join G's loss;
   3. the autoencoder G(E(x)) with the mean absolute error (plus
-     ae_attr_weight times the BCE of E's y head on the labels), with its own
-     Adam over E's and G's parameters at lr * ae_lr_factor.
+     ae_attr_weight times the BCE of E's y head on the labels; G decodes E's
+     z plus normal noise of deviation ae_z_noise), with its own Adam over
+     E's and G's parameters at lr * ae_lr_factor.
 The first ae_warmup steps run the autoencoder sub-step alone.
 
 y' is a training label row (fake_labels "train"), random multi-hot
 ("random") or ten indices drawn from 0..39 with repeats set to 1
-("ten-indices"); z is U[0, 1], N(0, 1) or normal with the running per-dimension mean and
-variance of E's codes (z "uniform" | "normal" | "encoder"). Adam is
+("ten-indices"); z is U[0, 1], N(0, 1), normal with the running per-dimension mean and
+variance of E's codes, or one of E's latest 2048 codes (z "uniform" | "normal" | "encoder" | "codes"). Adam is
 PyTorch's (eps 1e-8) or Keras' (adam "keras": eps 1e-7 added to sqrt(v)
 before the bias correction of the step size). Pixels map to [-1, 1] as
 libnn's DataLoader maps them; each epoch is a fresh shuffle, the last partial
@@ -71,16 +75,19 @@ DEFAULTS = {
     "keep_checkpoints": 3, "resume": "", "init_from": "",
 }
 NEWER_DEFAULTS = {"d_batch": "separate", "g_fakes": "fresh", "adam": "pytorch", "ae_warmup": 150, "eval_every": 3,
-                  "eval_faces": 2000, "eval_control": 100}
+                  "eval_faces": 2000, "eval_control": 100, "ae_z_noise": 0.0, "g_read_y_weight": 0.0,
+                  "g_read_z_weight": 0.0}
 # Keys of config.json that describe the run but not the training recipe.
 RECORD_ONLY = {"changes"}
 # g_reuse_fakes (true/false) is taken for g_fakes ("reuse"/"fresh").
 G_FAKES_ALIAS = "g_reuse_fakes"
-CHOICES = {"fake_labels": ("train", "random", "ten-indices"), "z": ("uniform", "normal", "encoder"),
+CHOICES = {"fake_labels": ("train", "random", "ten-indices"), "z": ("uniform", "normal", "encoder", "codes"),
            "d_batch": ("separate", "mixed"), "g_fakes": ("fresh", "reuse"), "adam": ("pytorch", "keras")}
 TEN_INDICES = 10
 # z "encoder": how slowly the running statistics of E's codes move (as libnn).
 LATENT_MOMENTUM = 0.9
+# z "codes": how many of E's latest codes the bank holds (as libnn).
+BANK_ROWS = 2048
 HALVINGS = {0: "area", 1: "decimate"}  # the image cache's halving byte (nn::data::Halving)
 
 
@@ -189,6 +196,9 @@ class Trainer:
         # starting at U[0, 1]'s moments.
         self.z_mean = torch.full((LATENT,), 0.5, device=device, dtype=dtype)
         self.z_variance = torch.full((LATENT,), 1.0 / 12.0, device=device, dtype=dtype)
+        # z "codes": a ring of E's latest codes, starting as one code of 0.5.
+        self.bank = torch.full((BANK_ROWS, LATENT), 0.5, device=device, dtype=dtype)
+        self.banked = 0
 
     def full(self, n, value):
         return torch.full((n, 1), value, device=self.device, dtype=self.dtype)
@@ -203,6 +213,13 @@ class Trainer:
         return torch.zeros(n, ATTRIBUTES, device=self.device, dtype=self.dtype).scatter_(1, picks, 1.0)
 
     def sample_z(self, n):
+        if self.config["z"] == "codes":
+            # The row is the normal quantile of the noise row's first value
+            # times the codes held, as libnn picks it.
+            first = torch.randn(n, LATENT, device=self.device, dtype=torch.float64)[:, 0]
+            held = min(max(self.banked, 1), BANK_ROWS)
+            quantile = 0.5 * torch.erfc(-first / math.sqrt(2.0))
+            return self.bank[(quantile * held).long().clamp(max=held - 1)]
         if self.config["z"] == "encoder":
             noise = torch.randn(n, LATENT, device=self.device, dtype=self.dtype)
             return noise * self.z_variance.clamp(min=0).sqrt() + self.z_mean
@@ -266,11 +283,23 @@ class Trainer:
         for p in self.D.parameters():
             p.requires_grad_(False)
         self.opt_g.zero_grad()
-        w_gen, y_gen = self.D(self.G(wanted_y, z))
+        generated = self.G(wanted_y, z)
+        w_gen, y_gen = self.D(generated)
         loss_w = bce(w_gen, self.full(n, self.config["g_target"]))
         loss_y = bce(y_gen, wanted_y)
-        (loss_w + loss_y).backward()
-        for p in self.D.parameters():
+        loss = loss_w + loss_y
+        y_weight, z_weight = self.config["g_read_y_weight"], self.config["g_read_z_weight"]
+        if y_weight > 0 or z_weight > 0:
+            # The frozen E reads y' and z back from G's images.
+            for p in self.E.parameters():
+                p.requires_grad_(False)
+            read_y, read_z = self.E(generated)
+            if y_weight > 0:
+                loss = loss + bce(read_y, wanted_y) * y_weight
+            if z_weight > 0:
+                loss = loss + (read_z - z).abs().mean() * z_weight
+        loss.backward()
+        for p in list(self.D.parameters()) + list(self.E.parameters()):
             p.requires_grad_(True)
         m["g_loss_w"], m["g_loss_y"] = loss_w.item(), loss_y.item()
         require_finite(m["g_loss_w"] + m["g_loss_y"], "the generator's loss", self.d_steps)
@@ -287,7 +316,15 @@ class Trainer:
                 variance = ((code_z - mean) ** 2).mean(0)
                 self.z_mean = LATENT_MOMENTUM * self.z_mean + (1 - LATENT_MOMENTUM) * mean
                 self.z_variance = LATENT_MOMENTUM * self.z_variance + (1 - LATENT_MOMENTUM) * variance
-        ae_loss = (self.G(code_y, code_z) - images).abs().mean()
+        if self.config["z"] == "codes":
+            with torch.no_grad():
+                rows = (torch.arange(code_z.shape[0], device=self.device) + self.banked) % BANK_ROWS
+                self.bank[rows] = code_z
+                self.banked += code_z.shape[0]
+        decoded_z = code_z
+        if self.config["ae_z_noise"] > 0:
+            decoded_z = code_z + torch.randn_like(code_z) * self.config["ae_z_noise"]
+        ae_loss = (self.G(code_y, decoded_z) - images).abs().mean()
         loss = ae_loss
         if self.config["ae_attr_weight"] > 0:
             loss = loss + bce(code_y, labels) * self.config["ae_attr_weight"]
@@ -321,6 +358,9 @@ class Trainer:
         if self.config["z"] == "encoder":
             tensors["Z.mean"] = self.z_mean.to("cpu", torch.float32)
             tensors["Z.variance"] = self.z_variance.to("cpu", torch.float32)
+        if self.config["z"] == "codes":
+            tensors["Z.codes"] = self.bank.to("cpu", torch.float32)
+            tensors["Z.count"] = torch.tensor([float(self.banked)], dtype=torch.float64)
         write_safetensors(path, tensors, metadata)
 
 

@@ -41,6 +41,29 @@ double bce_by_hand(const std::vector<float>& p, const std::vector<float>& t) {
   return sum / static_cast<double>(p.size());
 }
 
+// Row r of a code batch: every dimension r + 1, so rows are told apart by any value.
+nn::Tensor numbered_codes(std::int64_t rows, std::int64_t first) {
+  std::vector<float> codes(static_cast<std::size_t>(rows * kLatent));
+  for (std::int64_t r = 0; r < rows; ++r)
+    std::fill_n(codes.begin() + r * kLatent, kLatent, static_cast<float>(first + r + 1));
+  return nn::from_vector(codes, {rows, kLatent});
+}
+
+// The first value of each latent row (all values of a row are equal here).
+std::vector<float> first_values(const nn::Tensor& latents) {
+  const std::vector<float> all = latents.to_vector<float>();
+  std::vector<float> firsts;
+  for (std::size_t i = 0; i < all.size(); i += kLatent) firsts.push_back(all[i]);
+  return firsts;
+}
+
+// Noise rows whose first value is the given number, the rest 0.
+nn::Tensor noise_with_first(const std::vector<float>& firsts) {
+  std::vector<float> noise(firsts.size() * kLatent, 0.0f);
+  for (std::size_t i = 0; i < firsts.size(); ++i) noise[i * kLatent] = firsts[i];
+  return nn::from_vector(noise, {static_cast<std::int64_t>(firsts.size()), kLatent});
+}
+
 }  // namespace
 
 TEST_CASE("the generator sub-step leaves D bitwise unchanged, the autoencoder sub-step changes only E and G",
@@ -98,10 +121,11 @@ TEST_CASE("the autoencoder attribute weight adds BCE of E's y head on the real l
   }
 }
 
-TEST_CASE("the code weight adds the frozen E's reading of G's images to G's sub-step", "[acgan][code]") {
+TEST_CASE("the read weights add the frozen E's reading of G's images to G's sub-step", "[acgan][code]") {
   const std::vector<float> train_labels = random_labels(16);
   Config weighted_config = tiny_config();
-  weighted_config.g_code_weight = 2.0;
+  weighted_config.g_read_y_weight = 2.0;
+  weighted_config.g_read_z_weight = 3.0;
   nn::manual_seed(14);
   Trainer plain(tiny_config(), nn::Device::cpu(), train_labels);
   nn::manual_seed(14);
@@ -122,11 +146,11 @@ TEST_CASE("the code weight adds the frozen E's reading of G's images to G's sub-
   CHECK(m_weighted.g_loss_w == m_plain.g_loss_w);  // the logged losses are D's alone
   CHECK(m_weighted.g_loss_y == m_plain.g_loss_y);
 
-  // G's gradient is the plain one plus 2 (BCE(E_y(G), y') + MAE(E_z(G), z))'s.
+  // G's gradient is the plain one plus that of 2 BCE(E_y(G), y') + 3 MAE(E_z(G), z).
   by_hand.encoder.freeze();
   const nn::Tensor generated = by_hand.generator.generate(wanted_y, z);
   const auto [read_y, read_z] = by_hand.encoder.encode(generated);
-  ((nn::bce(read_y, wanted_y) + nn::mae(read_z, z)) * 2.0).backward();
+  (nn::bce(read_y, wanted_y) * 2.0 + nn::mae(read_z, z) * 3.0).backward();
   const std::vector<nn::Tensor> g_plain = plain.generator.parameters(), g_weighted = weighted.generator.parameters(),
                                 g_code = by_hand.generator.parameters();
   double worst = 0, code_size = 0;
@@ -324,6 +348,67 @@ TEST_CASE("ten-indices fake attributes set ten uniformly drawn indices, repeats 
   for (double count : per_attribute) CHECK(count / rows == Approx(on).margin(0.02));
 }
 
+TEST_CASE("train-flip fake attributes are a training row with one drawn attribute set on or off", "[acgan]") {
+  Config c = tiny_config();
+  c.fake_labels = "train-flip";
+  nn::manual_seed(23);
+  const std::vector<float> row = random_labels(1);
+  Trainer t(c, nn::Device::cpu(), row);
+  const std::int64_t rows = 8000;
+  const std::vector<float> y = t.sample_attributes(rows).to_vector<float>();
+  std::int64_t changed_rows = 0, rows_changed_twice = 0;
+  std::vector<std::int64_t> changes(kAttributes, 0);
+  for (std::int64_t i = 0; i < rows; ++i) {
+    int in_row = 0;
+    for (std::int64_t j = 0; j < kAttributes; ++j)
+      if (y[static_cast<std::size_t>(i * kAttributes + j)] != row[static_cast<std::size_t>(j)]) {
+        ++in_row;
+        ++changes[static_cast<std::size_t>(j)];
+      }
+    changed_rows += in_row > 0;
+    rows_changed_twice += in_row > 1;
+  }
+  CHECK(rows_changed_twice == 0);
+  // The drawn attribute keeps its value half the time.
+  CHECK(static_cast<double>(changed_rows) / rows == Approx(0.5).margin(0.02));
+  for (std::int64_t count : changes) CHECK(static_cast<double>(count) / rows == Approx(0.5 / 40).margin(0.006));
+}
+
+TEST_CASE("code-flip fakes pair a banked code with its face's labels, one attribute set on or off", "[acgan]") {
+  Config c = tiny_config();
+  c.z_dist = "codes";
+  c.fake_labels = "code-flip";
+  nn::manual_seed(24);
+  Trainer t(c, nn::Device::cpu(), random_labels(8));
+  // Bank row r holds code r + 1 and the labels with only attribute r on.
+  const std::int64_t banked = kAttributes;
+  std::vector<float> labels(static_cast<std::size_t>(banked * kAttributes), 0.0f);
+  for (std::int64_t r = 0; r < banked; ++r) labels[static_cast<std::size_t>(r * kAttributes + r)] = 1.0f;
+  t.latent_source->observe(numbered_codes(banked, 0), nn::from_vector(labels, {banked, kAttributes}));
+  const std::int64_t n = 4000;
+  const auto [y, z] = t.sample_fakes(n);
+  const std::vector<float> rows = y.to_vector<float>(), firsts = first_values(z);
+  std::int64_t mismatched = 0, changed_rows = 0;
+  std::vector<std::int64_t> picked(static_cast<std::size_t>(banked), 0);
+  for (std::int64_t i = 0; i < n; ++i) {
+    const auto r = static_cast<std::int64_t>(firsts[static_cast<std::size_t>(i)]) - 1;
+    ++picked[static_cast<std::size_t>(r)];
+    int differences = 0;
+    for (std::int64_t j = 0; j < kAttributes; ++j) {
+      const float wanted = rows[static_cast<std::size_t>(i * kAttributes + j)];
+      differences += wanted != labels[static_cast<std::size_t>(r * kAttributes + j)];
+    }
+    mismatched += differences > 1;
+    changed_rows += differences == 1;
+  }
+  CHECK(mismatched == 0);
+  CHECK(static_cast<double>(changed_rows) / n == Approx(0.5).margin(0.03));
+  for (std::int64_t count : picked) CHECK(static_cast<double>(count) / n == Approx(1.0 / banked).margin(0.01));
+
+  c.z_dist = "encoder";
+  CHECK_THROWS_WITH(validate(c), Catch::Contains("--fake-labels code-flip needs --z codes"));
+}
+
 TEST_CASE("with --g-fakes reuse G's sub-step takes the y' and z that made D's fakes", "[acgan][seed]") {
   const std::vector<float> train_labels = random_labels(16);
   const nn::Tensor images = nn::uniform({4, 3, 64, 64}, -1, 1);
@@ -392,7 +477,7 @@ TEST_CASE("latent statistics follow E's codes and shape the latents drawn with -
     codes[static_cast<std::size_t>(d)] = 0.2f;
     codes[static_cast<std::size_t>(kLatent + d)] = 0.6f;
   }
-  stats.observe(nn::from_vector(codes, {2, kLatent}));
+  stats.observe(nn::from_vector(codes, {2, kLatent}), nn::zeros({2, kAttributes}));
   for (float m : stats.mean.to_vector<float>()) CHECK(m == Approx(0.9 * 0.5 + 0.1 * 0.4));
   for (float v : stats.variance.to_vector<float>()) CHECK(v == Approx(0.9 / 12.0 + 0.1 * 0.04));
   const std::vector<float> mean = stats.mean.to_vector<float>(), variance = stats.variance.to_vector<float>();
@@ -414,41 +499,18 @@ TEST_CASE("latent statistics follow E's codes and shape the latents drawn with -
   CHECK(Trainer(c, nn::Device::cpu(), random_labels(8)).checkpoint_parts().modules.count("Z") == 0);
 }
 
-// Row r of a code batch: every dimension r + 1, so rows are told apart by any value.
-nn::Tensor numbered_codes(std::int64_t rows, std::int64_t first) {
-  std::vector<float> codes(static_cast<std::size_t>(rows * kLatent));
-  for (std::int64_t r = 0; r < rows; ++r)
-    std::fill_n(codes.begin() + r * kLatent, kLatent, static_cast<float>(first + r + 1));
-  return nn::from_vector(codes, {rows, kLatent});
-}
-
-// The first value of each latent row (all values of a row are equal here).
-std::vector<float> first_values(const nn::Tensor& latents) {
-  const std::vector<float> all = latents.to_vector<float>();
-  std::vector<float> firsts;
-  for (std::size_t i = 0; i < all.size(); i += kLatent) firsts.push_back(all[i]);
-  return firsts;
-}
-
-// Noise rows whose first value is the given number, the rest 0.
-nn::Tensor noise_with_first(const std::vector<float>& firsts) {
-  std::vector<float> noise(firsts.size() * kLatent, 0.0f);
-  for (std::size_t i = 0; i < firsts.size(); ++i) noise[i * kLatent] = firsts[i];
-  return nn::from_vector(noise, {static_cast<std::int64_t>(firsts.size()), kLatent});
-}
-
 TEST_CASE("a code bank (--z codes) hands out E's codes, picked by the noise's normal quantile", "[acgan][latent]") {
   CodeBank bank;
   // Empty, it holds one code of 0.5.
   CHECK(first_values(bank.latent_from_noise(noise_with_first({-2.0f, 2.0f}))) == std::vector<float>{0.5f, 0.5f});
-  bank.observe(numbered_codes(3, 0));
+  bank.observe(numbered_codes(3, 0), nn::zeros({3, kAttributes}));
   // Three codes: quantiles below 1/3 pick the first, 0.5 the second, above 2/3 the third.
   CHECK(first_values(bank.latent_from_noise(noise_with_first({-3.0f, -0.5f, 0.0f, 0.5f, 3.0f}))) ==
         std::vector<float>{1.0f, 1.0f, 2.0f, 3.0f, 3.0f});
   CHECK(bank.count.to_vector<double>() == std::vector<double>{3.0});
 
   // Filled past its size, the ring replaces its oldest codes.
-  bank.observe(numbered_codes(CodeBank::kBankRows, 3));
+  bank.observe(numbered_codes(CodeBank::kBankRows, 3), nn::zeros({CodeBank::kBankRows, kAttributes}));
   CHECK(bank.count.to_vector<double>() == std::vector<double>{3.0 + CodeBank::kBankRows});
   const std::vector<float> held = first_values(bank.codes);
   CHECK(held[0] == static_cast<float>(CodeBank::kBankRows + 1));
