@@ -158,7 +158,8 @@ void Trainer::separate_discriminator_step(const nn::Tensor& images, const nn::Te
   const auto [w_real, y_real] = discriminator.judge(images);
   const auto [w_fake, y_fake] = discriminator.judge(fake_images);
   const nn::Tensor d_loss_w = nn::bce(w_real, real_w) + nn::bce(w_fake, fake_w);
-  const nn::Tensor d_loss_y = nn::bce(y_real, labels) + nn::bce(y_fake, fake_y);
+  nn::Tensor d_loss_y = nn::bce(y_real, labels);
+  if (config_.d_fake_y_weight > 0) d_loss_y = d_loss_y + nn::bce(y_fake, fake_y) * config_.d_fake_y_weight;
   (d_loss_w + d_loss_y).backward();
   m.d_loss_w = d_loss_w.item();
   m.d_loss_y = d_loss_y.item();

@@ -26,9 +26,12 @@ with the app's sub-steps in the app's order (apps/acgan_celeba/trainer.cpp):
      E's and G's parameters at lr * ae_lr_factor.
 The first ae_warmup steps run the autoencoder sub-step alone.
 
-y' is a training label row (fake_labels "train"), random multi-hot
-("random") or ten indices drawn from 0..39 with repeats set to 1
-("ten-indices"); z is U[0, 1], N(0, 1), normal with the running per-dimension mean and
+y' is a training label row (fake_labels "train"; "train-flip" sets one
+drawn attribute of it on or off at random), random multi-hot ("random"), ten
+indices drawn from 0..39 with repeats set to 1 ("ten-indices") or, with z
+"codes", the labels of the banked face whose code is z, one attribute
+flipped as for "train-flip" ("code-flip"); D's y loss on the fakes is
+weighted by d_fake_y_weight; z is U[0, 1], N(0, 1), normal with the running per-dimension mean and
 variance of E's codes, or one of E's latest 2048 codes (z "uniform" | "normal" | "encoder" | "codes"). Adam is
 PyTorch's (eps 1e-8) or Keras' (adam "keras": eps 1e-7 added to sqrt(v)
 before the bias correction of the step size). Pixels map to [-1, 1] as
@@ -71,17 +74,20 @@ DEFAULTS = {
     "preset": "quick", "data": "synthetic", "synthetic_count": 3000, "device": "auto", "seed": 1, "epochs": 6,
     "steps": 0, "batch": 32, "fraction": 1.0, "halving": "area", "lr": 1e-3, "ae_lr_factor": 1.0,
     "ae_attr_weight": 1.0, "beta1": 0.5, "beta2": 0.999, "real_target": 0.9, "g_target": 0.9,
-    "fake_labels": "train", "z": "encoder", "input_noise": 0.0, "dropout": 0.0, "tf32": False,
+    "fake_labels": "train", "z": "codes", "input_noise": 0.0, "dropout": 0.0, "tf32": False,
     "keep_checkpoints": 3, "resume": "", "init_from": "",
 }
 NEWER_DEFAULTS = {"d_batch": "separate", "g_fakes": "fresh", "adam": "pytorch", "ae_warmup": 150, "eval_every": 3,
-                  "eval_faces": 2000, "eval_control": 100, "ae_z_noise": 0.0, "g_read_y_weight": 0.0,
+                  "eval_faces": 2000, "eval_control": 100, "ae_z_noise": 0.0, "d_fake_y_weight": 1.0, "g_read_y_weight": 0.0,
                   "g_read_z_weight": 0.0}
+# The `quick` preset's values of newer settings, for a run without --config;
+# a config.json without them trained with NEWER_DEFAULTS' values.
+QUICK_NEWER = {"g_read_y_weight": 5.0}
 # Keys of config.json that describe the run but not the training recipe.
 RECORD_ONLY = {"changes"}
 # g_reuse_fakes (true/false) is taken for g_fakes ("reuse"/"fresh").
 G_FAKES_ALIAS = "g_reuse_fakes"
-CHOICES = {"fake_labels": ("train", "random", "ten-indices"), "z": ("uniform", "normal", "encoder", "codes"),
+CHOICES = {"fake_labels": ("train", "train-flip", "code-flip", "random", "ten-indices"), "z": ("uniform", "normal", "encoder", "codes"),
            "d_batch": ("separate", "mixed"), "g_fakes": ("fresh", "reuse"), "adam": ("pytorch", "keras")}
 TEN_INDICES = 10
 # z "encoder": how slowly the running statistics of E's codes move (as libnn).
@@ -100,6 +106,8 @@ def load_config(path):
     keys it holds. An unknown key or a value of the wrong kind raises
     SettingError naming it."""
     config = dict(DEFAULTS, **NEWER_DEFAULTS)
+    if not path:
+        config.update(QUICK_NEWER)
     given = {}
     if path:
         with open(path) as f:
@@ -198,28 +206,50 @@ class Trainer:
         self.z_variance = torch.full((LATENT,), 1.0 / 12.0, device=device, dtype=dtype)
         # z "codes": a ring of E's latest codes, starting as one code of 0.5.
         self.bank = torch.full((BANK_ROWS, LATENT), 0.5, device=device, dtype=dtype)
+        self.bank_labels = torch.zeros(BANK_ROWS, ATTRIBUTES, device=device, dtype=dtype)
         self.banked = 0
 
     def full(self, n, value):
         return torch.full((n, 1), value, device=self.device, dtype=self.dtype)
 
+    def flip_one(self, rows):
+        """One attribute of each row, drawn uniformly, set on or off with a fair coin."""
+        n = rows.shape[0]
+        attribute = torch.randint(ATTRIBUTES, (n,), device=self.device)
+        value = (torch.rand(n, device=self.device) < 0.5).to(self.dtype)
+        rows = rows.clone()
+        rows[torch.arange(n, device=self.device), attribute] = value
+        return rows
+
     def sample_attributes(self, n):
         kind = self.config["fake_labels"]
-        if kind == "train":
-            return self.labels[torch.randint(self.labels.shape[0], (n,), device=self.device)]
+        if kind in ("train", "train-flip", "code-flip"):
+            rows = self.labels[torch.randint(self.labels.shape[0], (n,), device=self.device)]
+            return self.flip_one(rows) if kind == "train-flip" else rows
         if kind == "random":
             return (torch.rand(n, ATTRIBUTES, device=self.device) < 0.5).to(self.dtype)
         picks = torch.randint(ATTRIBUTES, (n, TEN_INDICES), device=self.device)
         return torch.zeros(n, ATTRIBUTES, device=self.device, dtype=self.dtype).scatter_(1, picks, 1.0)
 
+    def bank_rows(self, n):
+        """Rows of the code bank picked as libnn picks them: the normal
+        quantile of a noise row's first value times the codes held."""
+        first = torch.randn(n, LATENT, device=self.device, dtype=torch.float64)[:, 0]
+        held = min(max(self.banked, 1), BANK_ROWS)
+        quantile = 0.5 * torch.erfc(-first / math.sqrt(2.0))
+        return (quantile * held).long().clamp(max=held - 1)
+
+    def sample_fakes(self, n):
+        """(y', z) for n fakes; code-flip pairs a banked code with its face's labels, one attribute flipped."""
+        if self.config["fake_labels"] == "code-flip":
+            rows = self.bank_rows(n)
+            return self.flip_one(self.bank_labels[rows]), self.bank[rows]
+        fake_y = self.sample_attributes(n)
+        return fake_y, self.sample_z(n)
+
     def sample_z(self, n):
         if self.config["z"] == "codes":
-            # The row is the normal quantile of the noise row's first value
-            # times the codes held, as libnn picks it.
-            first = torch.randn(n, LATENT, device=self.device, dtype=torch.float64)[:, 0]
-            held = min(max(self.banked, 1), BANK_ROWS)
-            quantile = 0.5 * torch.erfc(-first / math.sqrt(2.0))
-            return self.bank[(quantile * held).long().clamp(max=held - 1)]
+            return self.bank[self.bank_rows(n)]
         if self.config["z"] == "encoder":
             noise = torch.randn(n, LATENT, device=self.device, dtype=self.dtype)
             return noise * self.z_variance.clamp(min=0).sqrt() + self.z_mean
@@ -235,15 +265,14 @@ class Trainer:
                 m[key] = float("nan")
             self.autoencoder_step(images, labels, m)
             return m
-        fake_y, fake_z = self.sample_attributes(n), self.sample_z(n)
+        fake_y, fake_z = self.sample_fakes(n)
         with torch.no_grad():
             fakes = self.G(fake_y, fake_z)
         self.discriminator_step(images, labels, fakes, fake_y, m)
         if self.config["g_fakes"] == "reuse":
             wanted_y, z = fake_y, fake_z
         else:
-            wanted_y = self.sample_attributes(n)
-            z = self.sample_z(n)
+            wanted_y, z = self.sample_fakes(n)
         self.generator_step(wanted_y, z, m)
         self.autoencoder_step(images, labels, m)
         return m
@@ -257,7 +286,7 @@ class Trainer:
             w_real, y_real = self.D(images)
             w_fake, y_fake = self.D(fakes)
             loss_w = bce(w_real, real_w) + bce(w_fake, self.full(n, 0.0))
-            loss_y = bce(y_real, labels) + bce(y_fake, fake_y)
+            loss_y = bce(y_real, labels) + bce(y_fake, fake_y) * self.config["d_fake_y_weight"]
             judged_w, is_real = torch.cat([w_real, w_fake]), torch.arange(2 * n, device=self.device) < n
             f1_y, f1_target = y_real, labels
         else:
@@ -320,6 +349,7 @@ class Trainer:
             with torch.no_grad():
                 rows = (torch.arange(code_z.shape[0], device=self.device) + self.banked) % BANK_ROWS
                 self.bank[rows] = code_z
+                self.bank_labels[rows] = labels
                 self.banked += code_z.shape[0]
         decoded_z = code_z
         if self.config["ae_z_noise"] > 0:
@@ -360,6 +390,7 @@ class Trainer:
             tensors["Z.variance"] = self.z_variance.to("cpu", torch.float32)
         if self.config["z"] == "codes":
             tensors["Z.codes"] = self.bank.to("cpu", torch.float32)
+            tensors["Z.labels"] = self.bank_labels.to("cpu", torch.float32)
             tensors["Z.count"] = torch.tensor([float(self.banked)], dtype=torch.float64)
         write_safetensors(path, tensors, metadata)
 

@@ -67,15 +67,25 @@ TEST_CASE("a few steps on tiny synthetic data write every file of the run folder
 
 TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on CPU)", "[acgan][resume]") {
   // The default choices, the original script's (mixed D batch, drawn rows,
-  // ten-index labels, reused fakes, N(0, 1) z, Keras' Adam), and latents
-  // drawn from the running statistics of E's codes.
-  const std::string variant = GENERATE(as<std::string>(), "default", "script", "encoder z");
+  // ten-index labels, reused fakes, N(0, 1) z, Keras' Adam), latents drawn
+  // from the running statistics of E's codes, and latents from the code bank
+  // with our other additions (code-flip labels, E reading G's images, D's y
+  // head on real faces only, noise on z in the autoencoder).
+  const std::string variant = GENERATE(as<std::string>(), "default", "script", "encoder z", "codes z");
   INFO(variant);
   const bool script = variant == "script";
   const fs::path root = scratch("resume_" + variant.substr(0, variant.find(' ')));
   const auto run = [&](const fs::path& out, std::int64_t steps) {
     Config c = tiny_run(out, root / "cache", steps);
     if (variant == "encoder z") c.z_dist = "encoder";
+    if (variant == "codes z") {
+      c.z_dist = "codes";
+      c.fake_labels = "code-flip";
+      c.g_read_y_weight = 1.0;
+      c.g_read_z_weight = 0.5;
+      c.d_fake_y_weight = 0.0;
+      c.ae_z_noise = 0.1;
+    }
     if (script) {
       c.d_batch = "mixed";
       c.fake_labels = "ten-indices";
@@ -97,6 +107,7 @@ TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on
   const nn::SafetensorsFile b = nn::load_safetensors((root / "stopped" / "checkpoint_step_4.safetensors").string());
   REQUIRE(a.tensors.size() == b.tensors.size());
   CHECK(a.tensors.count("Z.mean") == (variant == "encoder z" ? 1u : 0u));
+  CHECK(a.tensors.count("Z.codes") == (variant == "codes z" ? 1u : 0u));
   for (const auto& [name, t] : a.tensors) {
     INFO(name);
     CHECK(t.to_vector<double>() == b.tensors.at(name).to_vector<double>());
@@ -164,7 +175,10 @@ TEST_CASE("presets set the run's defaults and flags override them", "[acgan][con
   CHECK(quick.epochs == 6);
   CHECK(quick.ae_attr_weight == 1.0);
   CHECK(quick.ae_warmup == 150);
-  CHECK(quick.z_dist == "encoder");
+  CHECK(quick.z_dist == "codes");
+  CHECK(quick.g_read_y_weight == 5.0);
+  CHECK(quick.g_read_z_weight == 0.0);
+  CHECK(quick.d_fake_y_weight == 1.0);
   CHECK(quick.eval_every == 3);
   CHECK(quick.d_batch == "separate");
   CHECK(quick.fake_labels == "train");
