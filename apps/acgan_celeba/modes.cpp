@@ -36,7 +36,7 @@ std::string z_distribution(const Config& config, const nn::SafetensorsFile& file
 }
 
 // The latent source a checkpoint carries for --z encoder ("Z.mean", "Z.variance") or
-// --z codes ("Z.codes", "Z.count"); null for the other distributions.
+// --z codes ("Z.codes", "Z.labels", "Z.count"); null for the other distributions.
 std::unique_ptr<LatentSource> latent_source_of(const nn::SafetensorsFile& file, const std::string& path,
                                                const std::string& distribution, nn::Device device) {
   std::unique_ptr<LatentSource> source = make_latent_source(distribution);
