@@ -213,6 +213,11 @@ TEMPLATE_TEST_CASE("conv2d forward and gradients match direct loops", "[conv]", 
       // output side, also with padding beyond the kernel and none at all.
       {{2, 5, 6, 9}, {2, 5, 3, 2}, {1, 1}, {2, 0, 1, 3}, true},
       {{1, 4, 5, 5}, {3, 4, 2, 2}, {1, 1}, {0, 0, 0, 0}, false},
+      // Stride 1 and as wide as the input, copied one plane at a time: fewer
+      // output rows than input rows, and a kernel wider than the image.
+      {{2, 2, 5, 4}, {3, 2, 3, 3}, {1, 1}, {0, 0, 1, 1}, true},
+      {{1, 2, 3, 3}, {3, 2, 5, 5}, {1, 1}, {2, 2, 2, 2}, false},
+      {{2, 3, 4, 5}, {4, 3, 2, 6}, {1, 1}, {3, 1, 2, 3}, true},
       // Big enough to split the batch into uneven chunks, and for one image
       // to fill the column buffer on its own.
       {{3, 24, 32, 32}, {2, 24, 8, 8}, {1, 1}, {3, 4, 3, 4}, true},

@@ -38,6 +38,53 @@ TEST_CASE("sum of many floats does not depend on thread count order", "[reduce]"
   CHECK(a == Approx(reference).epsilon(1e-5));
 }
 
+namespace {
+
+// sum_to by its definition: every element of x added to the output element
+// its broadcast index reads.
+std::vector<double> sum_to_loops(const Tensor& x, const Shape& out) {
+  const Shape& xs = x.shape();
+  const std::size_t lead = xs.size() - out.size();
+  std::vector<double> y(static_cast<std::size_t>(shape_numel(out)), 0.0);
+  const std::vector<double> v = x.to_vector<double>();
+  for (std::int64_t i = 0; i < x.numel(); ++i) {
+    std::int64_t rest = i, target = 0, stride = 1;
+    for (std::size_t k = xs.size(); k-- > 0;) {
+      const std::int64_t coord = rest % xs[k];
+      rest /= xs[k];
+      if (k >= lead && out[k - lead] != 1) target += coord * stride;
+      if (k >= lead) stride *= out[k - lead];
+    }
+    y[static_cast<std::size_t>(target)] += v[static_cast<std::size_t>(i)];
+  }
+  return y;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("sum_to matches direct loops for kept and summed dimensions anywhere", "[reduce]", float,
+                   double) {
+  const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
+  // Per channel of [N, C, H, W], per feature of [N, F], all, none, and
+  // patterns with several separate kept runs.
+  const std::vector<std::pair<Shape, Shape>> cases = {
+      {{5, 3, 7, 9}, {1, 3, 1, 1}}, {{5, 3, 7, 9}, {3, 1, 1}}, {{37, 11}, {11}},     {{4, 6}, {1, 1}},
+      {{4, 6}, {4, 6}},             {{2, 3, 4}, {2, 1, 4}},    {{2, 3, 4, 5}, {3, 1, 5}}, {{6, 1, 5}, {1, 1, 5}},
+      {{3, 200, 40}, {3, 1, 1}},    {{9, 300}, {9, 1}},
+  };
+  manual_seed(5);
+  for (const auto& [xs, out] : cases) {
+    INFO(shape_str(xs) << " to " << shape_str(out));
+    const Tensor x = uniform(xs, -1, 1, opts);
+    const std::vector<double> want = sum_to_loops(x, out);
+    const Tensor y = sum_to(x, out);
+    REQUIRE(y.shape() == out);
+    const std::vector<double> got = y.to_vector<double>();
+    const double margin = std::is_same_v<TestType, float> ? 1e-3 : 1e-10;
+    for (std::size_t i = 0; i < want.size(); ++i) CHECK(got[i] == Approx(want[i]).margin(margin));
+  }
+}
+
 TEMPLATE_TEST_CASE("matmul matches a hand computation", "[matmul]", float, double) {
   const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
   const Tensor a = from_vector<double>({1, 2, 3, 4, 5, 6}, {2, 3}, opts);
