@@ -218,8 +218,10 @@ TEMPLATE_TEST_CASE("conv2d forward and gradients match direct loops", "[conv]", 
       {{2, 2, 5, 4}, {3, 2, 3, 3}, {1, 1}, {0, 0, 1, 1}, true},
       {{1, 2, 3, 3}, {3, 2, 5, 5}, {1, 1}, {2, 2, 2, 2}, false},
       {{2, 3, 4, 5}, {4, 3, 2, 6}, {1, 1}, {3, 1, 2, 3}, true},
-      // Big enough to split the batch into uneven chunks, and for one image
-      // to fill the column buffer on its own.
+      // Big enough to split the batch into uneven chunks (three images of
+      // 72 x 576 columns each fill a chunk), and for one image to fill the
+      // column buffer on its own.
+      {{7, 8, 24, 24}, {16, 8, 3, 3}, {1, 1}, {1, 1, 1, 1}, true},
       {{3, 24, 32, 32}, {2, 24, 8, 8}, {1, 1}, {3, 4, 3, 4}, true},
       {{1, 16, 64, 64}, {2, 16, 8, 8}, {1, 1}, {3, 4, 3, 4}, false},
   };

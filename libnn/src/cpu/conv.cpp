@@ -80,14 +80,20 @@ std::unique_ptr<T[]> buffer(std::int64_t n) {
   return std::make_unique_for_overwrite<T[]>(static_cast<std::size_t>(n));
 }
 
-// Elements of one thread's column matrix per chunk (2 MiB in f32), so a chunk
-// is still in cache between the GEMM and im2col/col2im. One image's columns
-// may exceed it; a chunk always holds at least one image.
-constexpr std::int64_t kColumnBudget = std::int64_t{1} << 19;
+// Elements of one thread's column matrix per chunk (512 KiB in f32, this
+// CPU's L2), so a chunk is still in cache between the GEMM and im2col/col2im.
+// One image's columns may exceed it; a chunk always holds at least one image,
+// and enough images for a GEMM kMinGemmWidth columns wide: on small images
+// (4x4 and below) narrower products run far below the GEMM's peak.
+constexpr std::int64_t kColumnBudget = std::int64_t{1} << 17;
+constexpr std::int64_t kMinGemmWidth = 128;
 
 std::int64_t chunk_size(const PatchMap& map, std::int64_t batch) {
-  const std::int64_t per_image = std::max<std::int64_t>(map.patch.rows() * map.patch.positions(), 1);
-  return std::clamp<std::int64_t>(kColumnBudget / per_image, 1, std::max<std::int64_t>(batch, 1));
+  const std::int64_t positions = std::max<std::int64_t>(map.patch.positions(), 1);
+  const std::int64_t per_image = std::max<std::int64_t>(map.patch.rows() * positions, 1);
+  const std::int64_t wide_enough = (kMinGemmWidth + positions - 1) / positions;
+  const std::int64_t chunk = std::max(kColumnBudget / per_image, wide_enough);
+  return std::clamp<std::int64_t>(chunk, 1, std::max<std::int64_t>(batch, 1));
 }
 
 // Calls body(first, count, thread) for one share of the batch per thread and
