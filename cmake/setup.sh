@@ -66,7 +66,9 @@ case "$mode" in
   demo)
     install_missing
     # Only the app and what it links: the tests and benchmarks wait for `test`.
+    build_start=$SECONDS
     configure_and_build "$root/build" acgan_celeba
+    echo "setup: configured and built acgan_celeba in $((SECONDS - build_start)) s"
     # The app refuses a folder that holds another run; an earlier demo run is
     # kept and a new one goes to the next free folder.
     out="$root/out/acgan_celeba"

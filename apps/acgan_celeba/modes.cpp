@@ -18,6 +18,7 @@
 #include "common/checkpoint_checks.hpp"
 #include "common/cli.hpp"
 #include "common/device_choice.hpp"
+#include "common/phase_times.hpp"
 #include "common/run_folder.hpp"
 #include "common/training_loop.hpp"
 #include "nn/data/celeba_attributes.hpp"
@@ -164,7 +165,8 @@ int train_mode(const Config& command_line) {
   std::cout << "acgan_celeba: device " << device.str() << ", dtype f32, TF32 " << (nn::tf32_enabled() ? "on" : "off")
             << ", preset " << config.preset << ", batch " << config.batch << ", lr " << config.lr << "\n";
 
-  const TrainingData data = load_training_data(config);
+  nn::apps::PhaseTimes times;
+  const TrainingData data = times.time("data", [&] { return load_training_data(config); });
   nn::manual_seed(config.seed);
   Trainer trainer(config, device, data.labels);
   if (initial_weights) {
@@ -206,7 +208,7 @@ int train_mode(const Config& command_line) {
   RunLog log(config.out, at.step, std::cout);
   EvaluationLog eval_log(config.out, at.step, std::cout);
   std::optional<nn::apps::FaceJudge> judge;
-  if (config.eval_every > 0) judge = prepare_judge(config, device, std::cout);
+  if (config.eval_every > 0) judge = times.time("judge", [&] { return prepare_judge(config, device, std::cout); });
 
   // The folder is this run's from here on.
   const auto lock = nn::apps::take_run_folder(folder_claim(config, continues_folder), std::cout);
@@ -247,8 +249,9 @@ int train_mode(const Config& command_line) {
                      faces.slice_batch(0, std::min<std::int64_t>(kSheetRows, faces.size(0))), sheet_attributes());
     log.plot();
     if (judge && (epoch % config.eval_every == 0 || last)) {
-      const Evaluation evaluation =
-          evaluate(*judge, trainer.encoder, trainer.generator, trainer.latent_source.get(), config, data.labels);
+      const Evaluation evaluation = times.time("evaluation", [&] {
+        return evaluate(*judge, trainer.encoder, trainer.generator, trainer.latent_source.get(), config, data.labels);
+      });
       eval_log.append(step, epoch, evaluation);
       eval_log.plot();
       std::cout << "acgan_celeba: epoch " << epoch << " seen by the attribute judge:\n"
@@ -256,7 +259,6 @@ int train_mode(const Config& command_line) {
     }
   };
 
-  const auto start = std::chrono::steady_clock::now();
   nn::apps::TrainingLoop loop;
   loop.epochs = config.epochs;
   loop.steps = config.steps;
@@ -265,9 +267,13 @@ int train_mode(const Config& command_line) {
   loop.train = train;
   loop.save = save;
   loop.end_of_epoch = end_of_epoch;
+  const auto loop_start = std::chrono::steady_clock::now();
   step = nn::apps::run_training_loop(loader, loop);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "acgan_celeba: " << step << " steps, " << seconds << " s; run folder " << config.out << "\n";
+  const double loop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
+  times.add("training", loop_seconds - times.seconds("evaluation"));  // the sheets and checkpoints included
+  std::cout << "acgan_celeba: " << step << " steps; wall time " << times.summary() << "; run folder " << config.out
+            << "\n";
+
   return 0;
 }
 
