@@ -121,42 +121,26 @@ int over_batch(std::int64_t batch, Body&& body) {
   return team;
 }
 
-// Below this many positions per image a row segment is too short for a copy
-// call to pay off, and the layouts are transposed element by element.
-constexpr std::int64_t kShortSegment = 16;
-
 // Between the image layout [count, rows, P] and the GEMM layout
 // [rows, count*P] (image b in columns [b*P, (b+1)*P)).
 template <class T>
 void images_to_gemm(const T* images, std::int64_t count, std::int64_t rows, std::int64_t positions, T* out) {
   const std::int64_t ld = count * positions;
-  for (std::int64_t r = 0; r < rows; ++r) {
-    T* dst = out + r * ld;
-    if (positions < kShortSegment) {
-      for (std::int64_t b = 0; b < count; ++b)
-        for (std::int64_t p = 0; p < positions; ++p) dst[b * positions + p] = images[(b * rows + r) * positions + p];
-      continue;
-    }
+  for (std::int64_t r = 0; r < rows; ++r)
     for (std::int64_t b = 0; b < count; ++b) {
       const T* src = images + (b * rows + r) * positions;
-      std::copy(src, src + positions, dst + b * positions);
+      std::copy(src, src + positions, out + r * ld + b * positions);
     }
-  }
 }
 
 template <class T>
 void gemm_to_images(const T* in, std::int64_t count, std::int64_t rows, std::int64_t positions, T* images) {
   const std::int64_t ld = count * positions;
-  for (std::int64_t r = 0; r < rows; ++r) {
-    const T* src = in + r * ld;
-    if (positions < kShortSegment) {
-      for (std::int64_t b = 0; b < count; ++b)
-        for (std::int64_t p = 0; p < positions; ++p) images[(b * rows + r) * positions + p] = src[b * positions + p];
-      continue;
+  for (std::int64_t r = 0; r < rows; ++r)
+    for (std::int64_t b = 0; b < count; ++b) {
+      const T* src = in + r * ld + b * positions;
+      std::copy(src, src + positions, images + (b * rows + r) * positions);
     }
-    for (std::int64_t b = 0; b < count; ++b)
-      std::copy(src + b * positions, src + (b + 1) * positions, images + (b * rows + r) * positions);
-  }
 }
 
 // One thread's buffers for chunks of up to `chunk` images.

@@ -10,10 +10,10 @@
 namespace nn::cpu {
 namespace {
 
-// x seen as [outer, kept, inner] where out is the middle: true when the
-// dimensions out keeps form one contiguous run of x's (dimensions of size 1
-// count as either). Per-channel sums of [N, C, H, W] and per-feature sums of
-// [N, F], the bias gradients, are of this form.
+// x seen as [outer, kept, inner], out being the middle. three_way_view finds
+// it when the dimensions out keeps form one contiguous run of x's
+// (dimensions of size 1 count as either). Per-channel sums of [N, C, H, W]
+// and per-feature sums of [N, F], the bias gradients, are of this form.
 struct ThreeWayView {
   std::int64_t outer = 1, kept = 1, inner = 1;
 };
