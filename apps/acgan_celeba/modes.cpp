@@ -1,7 +1,6 @@
 // The four modes of acgan_celeba: train, summary, generate, reconstruct.
 #include "acgan_celeba/modes.hpp"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -267,13 +266,9 @@ int train_mode(const Config& command_line) {
   loop.train = train;
   loop.save = save;
   loop.end_of_epoch = end_of_epoch;
-  const auto loop_start = std::chrono::steady_clock::now();
-  step = nn::apps::run_training_loop(loader, loop);
-  const double loop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
-  times.add("training", loop_seconds - times.seconds("evaluation"));  // the sheets and checkpoints included
+  step = times.time("training", [&] { return nn::apps::run_training_loop(loader, loop); });
   std::cout << "acgan_celeba: " << step << " steps; wall time " << times.summary() << "; run folder " << config.out
             << "\n";
-
   return 0;
 }
 

@@ -1,7 +1,6 @@
 // The modes of celeba_autoencoders: train, summary, generate, reconstruct, evaluate.
 #include "celeba_autoencoders/modes.hpp"
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -18,6 +17,7 @@
 #include "common/checkpoint_checks.hpp"
 #include "common/cli.hpp"
 #include "common/device_choice.hpp"
+#include "common/phase_times.hpp"
 #include "common/resume.hpp"
 #include "common/run_folder.hpp"
 #include "common/training_loop.hpp"
@@ -241,7 +241,8 @@ int train_mode(const Config& command_line) {
   std::cout << kProgram << ": " << config.model << ", device " << device.str() << ", preset " << config.preset
             << ", batch " << config.batch << ", lr " << config.lr << "\n";
 
-  const FaceSplits faces = load_face_splits(config);
+  nn::apps::PhaseTimes times;
+  const FaceSplits faces = times.time("data", [&] { return load_face_splits(config); });
   nn::manual_seed(config.seed);
   Trainer trainer(kind, config.lr, device);
   if (initial_weights) {
@@ -288,7 +289,8 @@ int train_mode(const Config& command_line) {
   RunLog log(config.out, is_encoder(kind), at.step, std::cout);
   EvaluationLog eval_log(config.out, is_encoder(kind), at.step, std::cout);
   std::optional<FaceJudge> judge;
-  if (config.eval_every > 0 && trainer.autoencoder) judge = prepare_judge(config, device, std::cout);
+  if (config.eval_every > 0 && trainer.autoencoder)
+    judge = times.time("judge", [&] { return prepare_judge(config, device, std::cout); });
 
   // The folder is this run's from here on.
   const auto lock = nn::apps::take_run_folder(claim, std::cout);
@@ -342,20 +344,21 @@ int train_mode(const Config& command_line) {
     }
     if (config.eval_every == 0 || (epoch % config.eval_every != 0 && !last)) return;
     if (trainer.encoder) {
-      const nn::evaluation::JudgeQuality quality = encoder_accuracy(*trainer.encoder, faces.test, faces.majority, device);
+      const nn::evaluation::JudgeQuality quality = times.time(
+          "evaluation", [&] { return encoder_accuracy(*trainer.encoder, faces.test, faces.majority, device); });
       eval_log.append(step, epoch, quality);
       std::cout << kProgram << ": epoch " << epoch << ", " << encoder_accuracy_table(config.model, quality);
     } else {
-      const Evaluation evaluation = evaluate(*judge, *trainer.autoencoder, *statistics, faces.train_labels);
+      const Evaluation evaluation = times.time(
+          "evaluation", [&] { return evaluate(*judge, *trainer.autoencoder, *statistics, faces.train_labels); });
       eval_log.append(step, epoch, evaluation);
       std::cout << kProgram << ": epoch " << epoch << " seen by the judge:\n" << evaluation_table(*judge, evaluation);
     }
     eval_log.plot();
   };
-  const auto start = std::chrono::steady_clock::now();
-  step = nn::apps::run_training_loop(loader, loop);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << kProgram << ": " << step << " steps, " << seconds << " s; run folder " << config.out << "\n";
+  step = times.time("training", [&] { return nn::apps::run_training_loop(loader, loop); });
+  std::cout << kProgram << ": " << step << " steps; wall time " << times.summary() << "; run folder " << config.out
+            << "\n";
   return 0;
 }
 

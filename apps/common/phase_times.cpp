@@ -29,4 +29,18 @@ std::string PhaseTimes::summary() const {
   return text;
 }
 
+PhaseTimes::Stopwatch::Stopwatch(PhaseTimes& times, std::string phase)
+    : times_(times), phase_(std::move(phase)), start_(std::chrono::steady_clock::now()) {
+  times_.add(phase_, 0.0);  // listed from its start
+  times_.nested_.push_back(0.0);
+}
+
+PhaseTimes::Stopwatch::~Stopwatch() {
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double inner = times_.nested_.back();
+  times_.nested_.pop_back();
+  times_.add(phase_, elapsed - inner);
+  if (!times_.nested_.empty()) times_.nested_.back() += elapsed;
+}
+
 }  // namespace nn::apps

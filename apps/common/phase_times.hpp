@@ -1,7 +1,9 @@
 #pragma once
 // Where a run's wall time went, for the line an app prints when it ends:
 // named phases (data, judge, training, evaluation, ...) in the order they
-// were first timed, each the sum of every interval recorded under its name.
+// were first started, each the sum of every interval timed under its name.
+// A phase timed inside another is not counted again in the outer one, so
+// the phases add up to the wall time.
 #include <chrono>
 #include <string>
 #include <utility>
@@ -13,7 +15,8 @@ class PhaseTimes {
  public:
   // Adds `seconds` to `phase`, which is listed from its first addition on.
   void add(const std::string& phase, double seconds);
-  // Runs fn and adds its wall time to `phase`; returns what fn returns.
+  // Runs fn and adds its wall time, less that of phases timed inside it, to
+  // `phase`; returns what fn returns.
   template <class Fn>
   decltype(auto) time(const std::string& phase, Fn&& fn) {
     const Stopwatch watch(*this, phase);
@@ -24,14 +27,11 @@ class PhaseTimes {
   std::string summary() const;
 
  private:
-  // Adds the time from its construction to its destruction, also when fn throws.
+  // Times one call, also one that throws.
   class Stopwatch {
    public:
-    Stopwatch(PhaseTimes& times, const std::string& phase)
-        : times_(times), phase_(phase), start_(std::chrono::steady_clock::now()) {}
-    ~Stopwatch() {
-      times_.add(phase_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
-    }
+    Stopwatch(PhaseTimes& times, std::string phase);
+    ~Stopwatch();
     Stopwatch(const Stopwatch&) = delete;
     Stopwatch& operator=(const Stopwatch&) = delete;
 
@@ -42,6 +42,9 @@ class PhaseTimes {
   };
 
   std::vector<std::pair<std::string, double>> phases_;
+  // For each phase being timed, outermost first: the seconds of the phases
+  // timed inside it so far.
+  std::vector<double> nested_;
 };
 
 }  // namespace nn::apps

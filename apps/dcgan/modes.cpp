@@ -1,7 +1,6 @@
 // The modes of dcgan: train, summary, generate, evaluate.
 #include "dcgan/modes.hpp"
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -10,6 +9,7 @@
 #include "common/checkpoint_checks.hpp"
 #include "common/cli.hpp"
 #include "common/device_choice.hpp"
+#include "common/phase_times.hpp"
 #include "common/resume.hpp"
 #include "common/run_folder.hpp"
 #include "common/training_loop.hpp"
@@ -136,7 +136,8 @@ int train_mode(const Config& command_line) {
   std::cout << "dcgan: " << config.arch << " on " << config.dataset << ", device " << device.str() << ", preset "
             << config.preset << ", batch " << config.batch << ", lr " << config.lr << "\n";
 
-  const TrainingData data = load_training_data(config);
+  nn::apps::PhaseTimes times;
+  const TrainingData data = times.time("data", [&] { return load_training_data(config); });
   nn::manual_seed(config.seed);
   Trainer trainer(trainer_settings(config), device);
   if (initial_weights) {
@@ -166,7 +167,7 @@ int train_mode(const Config& command_line) {
   RunLog log(config.out, at.step, std::cout);
   EvaluationLog eval_log(config.out, at.step, std::cout);
   std::optional<DataJudge> judge;
-  if (config.eval_every > 0) judge = prepare_judge(config, device, std::cout);
+  if (config.eval_every > 0) judge = times.time("judge", [&] { return prepare_judge(config, device, std::cout); });
 
   // The folder is this run's from here on.
   const auto lock = nn::apps::take_run_folder(claim, std::cout);
@@ -204,16 +205,15 @@ int train_mode(const Config& command_line) {
     write_sample_sheet(config.out + "/" + name, trainer.generator, sheet_z);
     log.plot();
     if (judge && (epoch % config.eval_every == 0 || last)) {
-      const Evaluation evaluation = evaluate(*judge, trainer.generator, config);
+      const Evaluation evaluation =
+          times.time("evaluation", [&] { return evaluate(*judge, trainer.generator, config); });
       eval_log.append(step, epoch, evaluation);
       eval_log.plot();
       std::cout << "dcgan: epoch " << epoch << " seen by the judge:\n" << evaluation_table(*judge, evaluation);
     }
   };
-  const auto start = std::chrono::steady_clock::now();
-  step = nn::apps::run_training_loop(loader, loop);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "dcgan: " << step << " steps, " << seconds << " s; run folder " << config.out << "\n";
+  step = times.time("training", [&] { return nn::apps::run_training_loop(loader, loop); });
+  std::cout << "dcgan: " << step << " steps; wall time " << times.summary() << "; run folder " << config.out << "\n";
   return 0;
 }
 
