@@ -75,7 +75,7 @@ void unit_stride_row(const T* plane, const geometry::PatchGeometry& g, std::int6
   const std::int64_t lo = std::clamp<std::int64_t>(-shift, 0, positions);
   const std::int64_t hi = std::clamp<std::int64_t>(plane_size - shift, lo, positions);
   std::fill(out, out + lo, T(0));
-  std::copy(plane + lo + shift, plane + hi + shift, out + lo);
+  if (hi > lo) std::copy(plane + lo + shift, plane + hi + shift, out + lo);
   std::fill(out + hi, out + positions, T(0));
   for (T* row = out; row < out + positions; row += g.out_w) {
     for (std::int64_t ox = 0; ox < xs.lo; ++ox) row[ox] = T(0);
