@@ -35,7 +35,7 @@ void apply_preset(const std::string& name, Config& c) {
     c.z_dist = "codes";
     c.g_read_y_weight = 5.0;
     c.epochs = 6;
-    c.eval_every = 3;  // each evaluation takes about 45 s on 2 cores
+    c.eval_every = 3;  // each evaluation takes about 30 s on 2 cores
     c.synthetic_count = 3000;
   } else if (name == "attributes") {
     // Long enough for attribute control in the generated faces (3000 steps,

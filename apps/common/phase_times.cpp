@@ -1,22 +1,27 @@
 #include "common/phase_times.hpp"
 
-#include <algorithm>
 #include <cstdio>
 
 namespace nn::apps {
 
 void PhaseTimes::add(const std::string& phase, double seconds) {
-  const auto found = std::find_if(phases_.begin(), phases_.end(), [&](const auto& p) { return p.first == phase; });
-  if (found == phases_.end()) {
+  const std::size_t i = index_of(phase);
+  if (i == phases_.size()) {
     phases_.emplace_back(phase, seconds);
   } else {
-    found->second += seconds;
+    phases_[i].second += seconds;
   }
 }
 
 double PhaseTimes::seconds(const std::string& phase) const {
-  const auto found = std::find_if(phases_.begin(), phases_.end(), [&](const auto& p) { return p.first == phase; });
-  return found == phases_.end() ? 0.0 : found->second;
+  const std::size_t i = index_of(phase);
+  return i == phases_.size() ? 0.0 : phases_[i].second;
+}
+
+std::size_t PhaseTimes::index_of(const std::string& phase) const {
+  std::size_t i = 0;
+  while (i < phases_.size() && phases_[i].first != phase) ++i;
+  return i;
 }
 
 std::string PhaseTimes::summary() const {

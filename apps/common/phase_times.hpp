@@ -5,6 +5,7 @@
 // A phase timed inside another is not counted again in the outer one, so
 // the phases add up to the wall time.
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,9 @@ class PhaseTimes {
     std::string phase_;
     std::chrono::steady_clock::time_point start_;
   };
+
+  // The position of `phase` in phases_, or phases_.size() if it is not there.
+  std::size_t index_of(const std::string& phase) const;
 
   std::vector<std::pair<std::string, double>> phases_;
   // For each phase being timed, outermost first: the seconds of the phases
