@@ -164,6 +164,10 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
            "0 for none");
   cli.bind("--g-read-z-weight", c.g_read_z_weight,
            "weight in G's sub-step of the MAE between the frozen E's z head on G's images and their z, 0 for none");
+  cli.bind("--g-average", c.g_average,
+           "decay of an exponential moving average of G's weights, updated after every step (the decay "
+           "min(D, (1 + t) / (10 + t)) at step t); the sheets, the evaluation, generator.safetensors and the "
+           "other modes use the average; 0 for G itself");
   cli.bind("--beta1", c.beta1, "Adam beta1");
   cli.bind("--beta2", c.beta2, "Adam beta2");
   cli.bind("--real-target", c.real_target, "D's w target on real images (one-sided label smoothing)");
@@ -231,6 +235,7 @@ void validate(const Config& c) {
   if (!(c.ae_attr_weight >= 0)) fail("--ae-attr-weight must not be negative");
   if (c.ae_warmup < 0) fail("--ae-warmup must not be negative");
   if (!(c.ae_z_noise >= 0)) fail("--ae-z-noise must not be negative");
+  if (!(c.g_average >= 0 && c.g_average < 1)) fail("--g-average must be in [0, 1)");
   if (!(c.d_fake_y_weight >= 0)) fail("--d-fake-y-weight must not be negative");
   if (c.d_fake_y_weight != 1.0 && c.d_batch != "separate") fail("--d-fake-y-weight needs --d-batch separate");
   if (!(c.g_read_y_weight >= 0)) fail("--g-read-y-weight must not be negative");
@@ -263,6 +268,7 @@ std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
       .add("d_fake_y_weight", Value::number(c.d_fake_y_weight))
       .add("g_read_y_weight", Value::number(c.g_read_y_weight))
       .add("g_read_z_weight", Value::number(c.g_read_z_weight))
+      .add("g_average", Value::number(c.g_average))
       .add("beta1", Value::number(c.beta1))
       .add("beta2", Value::number(c.beta2))
       .add("real_target", Value::number(c.real_target))
@@ -307,6 +313,7 @@ Config config_from_json(const std::string& text, const std::string& source) {
   r.read_if_present("d_fake_y_weight", [&](const Value& x) { c.d_fake_y_weight = x.as_number(); });
   r.read_if_present("g_read_y_weight", [&](const Value& x) { c.g_read_y_weight = x.as_number(); });
   r.read_if_present("g_read_z_weight", [&](const Value& x) { c.g_read_z_weight = x.as_number(); });
+  r.read_if_present("g_average", [&](const Value& x) { c.g_average = x.as_number(); });
   r.read_if_present("eval_faces", [&](const Value& x) { c.eval_faces = x.as_integer(); });
   r.read_if_present("eval_control", [&](const Value& x) { c.eval_control = x.as_integer(); });
   try {

@@ -22,6 +22,9 @@ struct Config : nn::apps::RunSettings {
   // In G's sub-step the frozen E reads G's images back: BCE of its y against
   // the requested y' and MAE of its z against z, with these weights.
   double g_read_y_weight = 0.0, g_read_z_weight = 0.0;
+  // Decay of the running average of G's weights that the sheets, the
+  // evaluation and the exported generator use (0: G itself).
+  double g_average = 0.0;
   double d_fake_y_weight = 1.0;  // weight of D's attribute loss on fakes (0: D's y head learns from real faces only)
   double beta1 = 0.5, beta2 = 0.999;
   double real_target = 0.9;      // D's w target for real images (one-sided smoothing)

@@ -49,6 +49,12 @@ std::unique_ptr<LatentSource> latent_source_of(const nn::SafetensorsFile& file, 
   return source;
 }
 
+// The generator a checkpoint samples with: the running average of G's
+// weights (G_average.*) where the run kept one, else G.
+std::string sampling_generator_name(const nn::SafetensorsFile& file) {
+  return nn::select_prefixed(file.tensors, "G_average").empty() ? "G" : "G_average";
+}
+
 nn::apps::RunFolderClaim folder_claim(const Config& config, bool continues_folder) {
   return {config.out, "acgan_celeba", run_file_patterns(), continues_folder, config.overwrite};
 }
@@ -67,7 +73,7 @@ int generate_mode(const Config& config) {
   nn::set_tf32(config.tf32);
   const nn::SafetensorsFile file = nn::apps::load_checked_checkpoint(config.generate, {"G."});
   Generator generator;
-  nn::apps::load_modules(file, config.generate, {{"G", &generator}}, device);
+  nn::apps::load_modules(file, config.generate, {{sampling_generator_name(file), &generator}}, device);
   const std::vector<float> base = nn::apps::attribute_majority(file.metadata, config.generate);
   std::vector<std::vector<float>> rows;
   for (const std::string& row : config.attr_rows) rows.push_back(nn::apps::attribute_row(row, base));
@@ -92,7 +98,8 @@ int reconstruct_mode(const Config& config) {
   const nn::SafetensorsFile file = nn::apps::load_checked_checkpoint(config.reconstruct, {"E.", "G."});
   Encoder encoder;
   Generator generator;
-  nn::apps::load_modules(file, config.reconstruct, {{"E", &encoder}, {"G", &generator}}, device);
+  nn::apps::load_modules(file, config.reconstruct, {{"E", &encoder}, {sampling_generator_name(file), &generator}},
+                         device);
   const nn::Tensor images = load_images_for_reconstruction(config.images).to(device);
   std::filesystem::create_directories(config.out);
   const std::string path = config.out + "/reconstructed.png";
@@ -116,7 +123,8 @@ int evaluate_mode(const Config& command_line) {
   nn::set_tf32(command_line.tf32);
   Encoder encoder;
   Generator generator;
-  nn::apps::load_modules(file, command_line.evaluate, {{"E", &encoder}, {"G", &generator}}, device);
+  nn::apps::load_modules(file, command_line.evaluate, {{"E", &encoder}, {sampling_generator_name(file), &generator}},
+                         device);
   const TrainingData data = load_training_data(config);
   const nn::apps::FaceJudge judge = prepare_judge(config, device, std::cout);
   const std::unique_ptr<LatentSource> source = latent_source_of(file, command_line.evaluate, config.z_dist, device);
@@ -221,7 +229,7 @@ int train_mode(const Config& command_line) {
     meta["attribute_majority"] = nn::apps::majority_metadata(data.majority);
     meta["config"] = to_json(config);
     nn::apps::save_run_checkpoint(config.out, name, trainer.checkpoint_parts(), meta, config.keep_checkpoints);
-    nn::CheckpointParts generator_parts{{{"G", &trainer.generator}}, {}};
+    nn::CheckpointParts generator_parts{{{"G", &trainer.sampling_generator()}}, {}};
     if (trainer.latent_source) generator_parts.modules["Z"] = trainer.latent_source.get();
     nn::save_checkpoint(config.out + "/generator.safetensors", generator_parts, meta);
     return config.out + "/" + name;
@@ -239,17 +247,18 @@ int train_mode(const Config& command_line) {
   const auto end_of_epoch = [&](int epoch, bool last) {
     char suffix[32];
     std::snprintf(suffix, sizeof suffix, "epoch_%03d.png", epoch);
-    write_reconstruction_sheet(config.out + "/reconstructions_" + suffix, trainer.encoder, trainer.generator,
+    Generator& generator = trainer.sampling_generator();
+    write_reconstruction_sheet(config.out + "/reconstructions_" + suffix, trainer.encoder, generator,
                                sheet_images.front());
-    write_attribute_sheet(config.out + "/generated_" + suffix, trainer.generator, sheet_bases,
+    write_attribute_sheet(config.out + "/generated_" + suffix, generator, sheet_bases,
                           trainer.latent_from_noise(sheet_noise), sheet_attributes());
     const nn::Tensor& faces = sheet_images.front();
-    write_edit_sheet(config.out + "/edited_" + suffix, trainer.encoder, trainer.generator,
+    write_edit_sheet(config.out + "/edited_" + suffix, trainer.encoder, generator,
                      faces.slice_batch(0, std::min<std::int64_t>(kSheetRows, faces.size(0))), sheet_attributes());
     log.plot();
     if (judge && (epoch % config.eval_every == 0 || last)) {
       const Evaluation evaluation = times.time("evaluation", [&] {
-        return evaluate(*judge, trainer.encoder, trainer.generator, trainer.latent_source.get(), config, data.labels);
+        return evaluate(*judge, trainer.encoder, generator, trainer.latent_source.get(), config, data.labels);
       });
       eval_log.append(step, epoch, evaluation);
       eval_log.plot();

@@ -61,6 +61,12 @@ Trainer::Trainer(const Config& config, nn::Device device, std::vector<float> lab
   if (latent_source) latent_source->to(device);
   if (labels_.empty() || labels_.size() % kAttributes != 0)
     throw nn::Error("acgan_celeba: the training labels must be rows of 40 attributes");
+  if (config.g_average > 0) {
+    averaged_generator = std::make_unique<Generator>();
+    averaged_generator->load_state_dict(generator.state_dict());
+    averaged_generator->to(device);
+    averaged_generator->freeze();
+  }
 }
 
 nn::Tensor Trainer::sample_attributes(std::int64_t n) {
@@ -122,6 +128,7 @@ StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
     m.d_loss_w = m.d_loss_y = m.g_loss_w = m.g_loss_y = unmeasured;
     m.d_acc_w = m.d_f1_y = m.g_f1_y = m.d_acc_w_gen = unmeasured;
     autoencoder_step(images, labels, m);
+    update_average();
     return m;
   }
   const auto [fake_y, fake_z] = sample_fakes(n);
@@ -138,7 +145,19 @@ StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
     generator_step(wanted_y, z, m);
   }
   autoencoder_step(images, labels, m);
+  update_average();
   return m;
+}
+
+void Trainer::update_average() {
+  if (!averaged_generator) return;
+  // The autoencoder's Adam counts every step, warm-up included.
+  const double t = static_cast<double>(ae_optimizer.steps());
+  const double decay = std::min(config_.g_average, (1.0 + t) / (10.0 + t));
+  nn::NoGradGuard no_grad;
+  const std::vector<nn::Tensor> live = generator.parameters(), average = averaged_generator->parameters();
+  for (std::size_t i = 0; i < live.size(); ++i)
+    nn::copy_(average[i], average[i] * decay + live[i] * (1.0 - decay));
 }
 
 void Trainer::discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
@@ -252,6 +271,7 @@ nn::CheckpointParts Trainer::checkpoint_parts() {
   nn::CheckpointParts parts{{{"E", &encoder}, {"D", &discriminator}, {"G", &generator}},
                             {{"adam_D", &d_optimizer}, {"adam_G", &g_optimizer}, {"adam_AE", &ae_optimizer}}};
   if (latent_source) parts.modules["Z"] = latent_source.get();
+  if (averaged_generator) parts.modules["G_average"] = averaged_generator.get();
   return parts;
 }
 

@@ -41,6 +41,9 @@ class Trainer {
   void generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, StepMetrics& metrics);
   void autoencoder_step(const nn::Tensor& images, const nn::Tensor& labels, StepMetrics& metrics);
   nn::CheckpointParts checkpoint_parts();
+  // The generator the sheets, the evaluation and the exported generator use:
+  // the running average of G's weights with --g-average, else G.
+  Generator& sampling_generator() { return averaged_generator ? *averaged_generator : generator; }
 
   // Attribute vectors for fakes, as --fake-labels says (for code-flip: training rows).
   nn::Tensor sample_attributes(std::int64_t n);
@@ -61,10 +64,12 @@ class Trainer {
   Discriminator discriminator;
   Generator generator;
   nn::Adam d_optimizer, g_optimizer, ae_optimizer;
+  std::unique_ptr<Generator> averaged_generator;  // with --g-average only
 
  private:
   void separate_discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
                                    const nn::Tensor& fake_y, StepMetrics& metrics);
+  void update_average();
   void mixed_discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
                                 const nn::Tensor& fake_y, StepMetrics& metrics);
 

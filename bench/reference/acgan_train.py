@@ -24,7 +24,10 @@ with the app's sub-steps in the app's order (apps/acgan_celeba/trainer.cpp):
      ae_attr_weight times the BCE of E's y head on the labels; G decodes E's
      z plus normal noise of deviation ae_z_noise), with its own Adam over
      E's and G's parameters at lr * ae_lr_factor.
-The first ae_warmup steps run the autoencoder sub-step alone.
+The first ae_warmup steps run the autoencoder sub-step alone. With g_average
+D > 0 a running average of G's weights follows G after every step (decay
+min(D, (1 + t) / (10 + t)) at autoencoder step t) and is saved as G_average,
+which the app's modes then use instead of G.
 
 y' is a training label row (fake_labels "train"; "train-flip" sets one
 drawn attribute of it on or off at random), random multi-hot ("random"), ten
@@ -56,6 +59,7 @@ usage: acgan_train.py --cache-file CACHE --out DIR [--config RUN/config.json]
          [--device cpu|cuda] [--threads N] [--dtype f32|f64] [--print-every N]
 """
 import argparse
+import copy
 import json
 import math
 import os
@@ -79,7 +83,7 @@ DEFAULTS = {
 }
 NEWER_DEFAULTS = {"d_batch": "separate", "g_fakes": "fresh", "adam": "pytorch", "ae_warmup": 150, "eval_every": 3,
                   "eval_faces": 2000, "eval_control": 100, "ae_z_noise": 0.0, "d_fake_y_weight": 1.0, "g_read_y_weight": 0.0,
-                  "g_read_z_weight": 0.0}
+                  "g_read_z_weight": 0.0, "g_average": 0.0}
 # The `quick` preset's values of newer settings, for a run without --config;
 # a config.json without them trained with NEWER_DEFAULTS' values.
 QUICK_NEWER = {"g_read_y_weight": 5.0}
@@ -200,6 +204,9 @@ class Trainer:
         self.opt_ae = make_adam(config, list(self.E.parameters()) + list(self.G.parameters()),
                                 lr * config["ae_lr_factor"])
         self.d_steps = self.ae_steps = 0
+        self.G_average = None
+        if config["g_average"] > 0:
+            self.G_average = copy.deepcopy(self.G).requires_grad_(False)
         # z "encoder": running per-dimension mean and variance of E's codes,
         # starting at U[0, 1]'s moments.
         self.z_mean = torch.full((LATENT,), 0.5, device=device, dtype=dtype)
@@ -264,6 +271,7 @@ class Trainer:
             for key in ("d_loss_w", "d_loss_y", "g_loss_w", "g_loss_y", "d_acc_w", "d_f1_y", "g_f1_y", "d_acc_w_gen"):
                 m[key] = float("nan")
             self.autoencoder_step(images, labels, m)
+            self.update_average()
             return m
         fake_y, fake_z = self.sample_fakes(n)
         with torch.no_grad():
@@ -275,7 +283,16 @@ class Trainer:
             wanted_y, z = self.sample_fakes(n)
         self.generator_step(wanted_y, z, m)
         self.autoencoder_step(images, labels, m)
+        self.update_average()
         return m
+
+    def update_average(self):
+        if self.G_average is None:
+            return
+        decay = min(self.config["g_average"], (1.0 + self.ae_steps) / (10.0 + self.ae_steps))
+        with torch.no_grad():
+            for average, live in zip(self.G_average.parameters(), self.G.parameters()):
+                average.mul_(decay).add_(live, alpha=1.0 - decay)
 
     def discriminator_step(self, images, labels, fakes, fake_y, m):
         n = images.shape[0]
@@ -385,6 +402,9 @@ class Trainer:
     def save(self, path, metadata):
         tensors = {f"{prefix}.{name}": t.detach().to("cpu", torch.float32)
                    for prefix, model in self.models().items() for name, t in model.state_dict().items()}
+        if self.G_average is not None:
+            tensors.update({f"G_average.{name}": t.detach().to("cpu", torch.float32)
+                            for name, t in self.G_average.state_dict().items()})
         if self.config["z"] == "encoder":
             tensors["Z.mean"] = self.z_mean.to("cpu", torch.float32)
             tensors["Z.variance"] = self.z_variance.to("cpu", torch.float32)

@@ -3,7 +3,9 @@
 writes the first --count images of an image cache as 64x64 PNG files, has
 `acgan_celeba --reconstruct CKPT` turn them into its sheet (originals above
 their reconstructions G(E(x)), 8-bit), computes G(E(x)) of the same pixels
-with acgan_models in PyTorch, and compares pixel levels.
+with acgan_models in PyTorch, and compares pixel levels. G is the
+checkpoint's running average of G's weights (G_average.*) where it has one,
+as the app's modes use it, else G.
 
 usage: check_reconstruction.py --app build/apps/acgan_celeba/acgan_celeba
          --checkpoint CKPT --cache-file CACHE [--count 8] [--dtype f32|f64]
@@ -66,7 +68,8 @@ def main():
 
     dtype = torch.float64 if args.dtype == "f64" else torch.float32
     tensors, _ = read_safetensors(args.checkpoint)
-    encoder, generator = load(Encoder(), "E.", tensors, dtype), load(Generator(), "G.", tensors, dtype)
+    g_prefix = "G_average." if any(k.startswith("G_average.") for k in tensors) else "G."
+    encoder, generator = load(Encoder(), "E.", tensors, dtype), load(Generator(), g_prefix, tensors, dtype)
     x = pixel_values(-1.0, 1.0, dtype)[torch.from_numpy(images_u8.astype(np.int64))]
     with torch.no_grad():
         out = generator(*encoder(x)).double()

@@ -70,7 +70,7 @@ TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on
   // ten-index labels, reused fakes, N(0, 1) z, Keras' Adam), latents drawn
   // from the running statistics of E's codes, and latents from the code bank
   // with our other additions (code-flip labels, E reading G's images, D's y
-  // head on real faces only, noise on z in the autoencoder).
+  // head on real faces only, noise on z in the autoencoder, G's average).
   const std::string variant = GENERATE(as<std::string>(), "default", "script", "encoder z", "codes z");
   INFO(variant);
   const bool script = variant == "script";
@@ -85,6 +85,7 @@ TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on
       c.g_read_z_weight = 0.5;
       c.d_fake_y_weight = 0.0;
       c.ae_z_noise = 0.1;
+      c.g_average = 0.9;
     }
     if (script) {
       c.d_batch = "mixed";
@@ -108,6 +109,7 @@ TEST_CASE("resuming from a checkpoint equals training without a stop (bitwise on
   REQUIRE(a.tensors.size() == b.tensors.size());
   CHECK(a.tensors.count("Z.mean") == (variant == "encoder z" ? 1u : 0u));
   CHECK(a.tensors.count("Z.codes") == (variant == "codes z" ? 1u : 0u));
+  CHECK(nn::select_prefixed(a.tensors, "G_average").empty() == (variant != "codes z"));
   for (const auto& [name, t] : a.tensors) {
     INFO(name);
     CHECK(t.to_vector<double>() == b.tensors.at(name).to_vector<double>());

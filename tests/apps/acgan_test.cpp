@@ -556,3 +556,42 @@ TEST_CASE("warm-up steps (--ae-warmup) train the autoencoder alone, then all thr
   CHECK(trainer.d_optimizer.steps() == 1);
   CHECK(snapshot(trainer.discriminator) != d_before);
 }
+
+TEST_CASE("--g-average keeps a running average of G's weights with the decay min(D, (1 + t) / (10 + t))",
+          "[acgan][average]") {
+  Config c = tiny_config();
+  c.g_average = 0.5;
+  c.ae_warmup = 1;
+  nn::manual_seed(21);
+  Trainer trainer(c, nn::Device::cpu(), random_labels(8));
+  REQUIRE(trainer.averaged_generator);
+  CHECK(&trainer.sampling_generator() == trainer.averaged_generator.get());
+  const auto start = snapshot(trainer.generator);
+  CHECK(snapshot(*trainer.averaged_generator) == start);
+  const nn::Tensor images = nn::uniform({4, 3, 64, 64}, -1, 1);
+  const nn::Tensor labels = nn::from_vector(random_labels(4), {4, kAttributes});
+  // Step 1 (warm-up: the autoencoder alone) decays by 2/11, step 2 (all
+  // three sub-steps) by min(0.5, 3/12) = 0.25.
+  std::map<std::string, std::vector<double>> expected;
+  for (const auto& [name, values] : start) expected[name].assign(values.begin(), values.end());
+  for (const double decay : {2.0 / 11.0, 0.25}) {
+    trainer.step(images, labels);
+    for (const auto& [name, live] : snapshot(trainer.generator))
+      for (std::size_t i = 0; i < live.size(); ++i) expected[name][i] = decay * expected[name][i] + (1 - decay) * live[i];
+  }
+  double worst = 0, moved = 0;
+  for (const auto& [name, average] : snapshot(*trainer.averaged_generator))
+    for (std::size_t i = 0; i < average.size(); ++i) {
+      worst = std::max(worst, std::abs(average[i] - expected[name][i]));
+      moved = std::max(moved, std::abs(average[i] - static_cast<double>(start.at(name)[i])));
+    }
+  CHECK(worst < 1e-7);
+  CHECK(moved > 1e-4);  // the steps moved it far beyond the tolerance
+  for (const nn::Tensor& p : trainer.averaged_generator->parameters()) CHECK_FALSE(p.grad().defined());
+  CHECK(trainer.checkpoint_parts().modules.count("G_average") == 1);
+
+  Trainer plain(tiny_config(), nn::Device::cpu(), random_labels(8));
+  CHECK_FALSE(plain.averaged_generator);
+  CHECK(&plain.sampling_generator() == &plain.generator);
+  CHECK(plain.checkpoint_parts().modules.count("G_average") == 0);
+}
