@@ -181,6 +181,19 @@ TEST_CASE("dcgan: the presets follow the architecture's recipe", "[dcgan][config
   CHECK(wlu.epochs == 3);
   CHECK(wlu.lr == 1e-4);
   CHECK(wlu.beta1 == 0.9);
+  // The quick preset trains wlu128 at Radford's rate and beta1: at its
+  // source's, 300 steps show no faces.
+  const Config wlu_quick = parsed({"--arch", "wlu128"});
+  CHECK(wlu_quick.batch == 16);
+  CHECK(wlu_quick.epochs == 2);
+  CHECK(wlu_quick.lr == 2e-4);
+  CHECK(wlu_quick.beta1 == 0.5);
+  const Config wlu_quick_lr = parsed({"--arch", "wlu128", "--lr", "3e-4"});
+  CHECK(wlu_quick_lr.lr == 3e-4);
+  CHECK(wlu_quick_lr.beta1 == 0.5);
+  const Config radford_quick = parsed({"--arch", "radford64"});
+  CHECK(radford_quick.lr == 2e-4);
+  CHECK(radford_quick.batch == 32);
   const Config tutorial = parsed({"--arch", "tutorial28", "--preset", "seed", "--lr", "1e-3"});
   CHECK(tutorial.batch == 16);
   CHECK(tutorial.epochs == 2);
