@@ -47,13 +47,15 @@ def forward_flops(summary):
     networks, name, previous_pixels = {}, None, None
     lines = summary.splitlines()
     for i, line in enumerate(lines):
-        if i + 1 < len(lines) and lines[i + 1].startswith("---") and not line.startswith(("---", "Layer", "Total")):
-            if line.strip() and not ROW.match(line):
+        match = ROW.match(line)
+        if not match:
+            # A network's name is the line above its table's first rule.
+            heading = i + 1 < len(lines) and lines[i + 1].startswith("---")
+            if heading and line.strip() and ":" not in line and not line.startswith(("---", "Layer")):
                 name, previous_pixels = line.strip(), None
                 networks[name] = 0
             continue
-        match = ROW.match(line)
-        if not match or name is None:
+        if name is None:
             continue
         kind, shape, params = match.group(1), [int(v) for v in match.group(2).split(",")], int(match.group(3))
         pixels = shape[1] * shape[2] if len(shape) == 3 else 1
