@@ -180,6 +180,7 @@ int train_mode(const Config& command_line) {
     nn::apps::load_modules(*initial_weights, config.init_from,
                            {{"E", &trainer.encoder}, {"G", &trainer.generator}, {"D", &trainer.discriminator}},
                            device);
+    trainer.restart_average();
     std::cout << "acgan_celeba: E, G and D start from the weights of " << config.init_from << "\n";
   }
   nn::data::DataLoader loader(data.dataset, nn::data::DataLoaderOptions()

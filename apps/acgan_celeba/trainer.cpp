@@ -63,10 +63,17 @@ Trainer::Trainer(const Config& config, nn::Device device, std::vector<float> lab
     throw nn::Error("acgan_celeba: the training labels must be rows of 40 attributes");
   if (config.g_average > 0) {
     averaged_generator = std::make_unique<Generator>();
-    averaged_generator->load_state_dict(generator.state_dict());
     averaged_generator->to(device);
     averaged_generator->freeze();
+    restart_average();
   }
+}
+
+void Trainer::restart_average() {
+  if (!averaged_generator) return;
+  nn::NoGradGuard no_grad;
+  const std::vector<nn::Tensor> live = generator.parameters(), average = averaged_generator->parameters();
+  for (std::size_t i = 0; i < live.size(); ++i) nn::copy_(average[i], live[i]);
 }
 
 nn::Tensor Trainer::sample_attributes(std::int64_t n) {

@@ -44,6 +44,9 @@ class Trainer {
   // The generator the sheets, the evaluation and the exported generator use:
   // the running average of G's weights with --g-average, else G.
   Generator& sampling_generator() { return averaged_generator ? *averaged_generator : generator; }
+  // Sets the running average to G's weights (with --g-average): at the
+  // start, and after G's weights are loaded from another run.
+  void restart_average();
 
   // Attribute vectors for fakes, as --fake-labels says (for code-flip: training rows).
   nn::Tensor sample_attributes(std::int64_t n);
@@ -69,9 +72,9 @@ class Trainer {
  private:
   void separate_discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
                                    const nn::Tensor& fake_y, StepMetrics& metrics);
-  void update_average();
   void mixed_discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
                                 const nn::Tensor& fake_y, StepMetrics& metrics);
+  void update_average();
 
   Config config_;
   nn::TensorOptions options_;

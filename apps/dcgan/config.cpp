@@ -27,10 +27,10 @@ void apply_preset(const std::string& arch_name, const std::string& preset, const
     c.synthetic_count = 20000;
   } else if (preset == "quick") {
     // Minutes on a 2-core CPU, at the source's rates and targets (wlu128's
-    // rate excepted), on 2400
-    // synthetic faces or as many Fashion-MNIST images: small batches, so that
-    // G takes hundreds of steps (radford64's faces emerge after about 200 at
-    // batch 64; D wins the first hundred). Two evaluations a run.
+    // rate excepted), on 2400 synthetic faces or as many Fashion-MNIST
+    // images: small batches, so that G takes hundreds of steps (radford64's
+    // faces emerge after about 200 at batch 64; D wins the first hundred).
+    // Two evaluations a run.
     const bool small = arch == Architecture::tutorial28;
     if (arch == Architecture::wlu128) {
       // At its source's rate (1e-4, beta1 0.9) 300 steps show no faces yet;
@@ -120,8 +120,7 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.option("--preset", "NAME",
              "quick (default, minutes on a CPU, on 2400 synthetic faces or Fashion-MNIST images: batch 32 for 8 "
              "epochs for radford64, 16 for 2 at lr 2e-4 and beta1 0.5 for wlu128, 16 for 10 for tutorial28) or seed "
-             "(the source's batch, rate "
-             "and epochs on the whole set)",
+             "(the source's batch, rate and epochs on the whole set)",
              [](const std::string&) {});
   cli.option("--dataset", "NAME", "faces (default: the synthetic faces, or --data) or fashion-mnist",
              [](const std::string&) {});

@@ -398,6 +398,9 @@ class Trainer:
                     raise SettingError(f"{path}: {prefix}.{name} has shape {list(t.shape)}, "
                                        f"expected {list(expected[name].shape)}")
             model.load_state_dict({k: v.to(self.dtype) for k, v in own.items()})
+        if self.G_average is not None:
+            # The running average starts from the weights taken in, as the app's does.
+            self.G_average.load_state_dict(self.G.state_dict())
 
     def save(self, path, metadata):
         tensors = {f"{prefix}.{name}": t.detach().to("cpu", torch.float32)

@@ -181,12 +181,14 @@ TEST_CASE("resume refuses a change that would mix two runs' settings, before wri
 }
 
 // The largest difference between the generator weights of two checkpoints.
-double generator_distance(const fs::path& a, const fs::path& b) {
+// The largest difference between G's weights in checkpoint a and those under `b_prefix` in b.
+double generator_distance(const fs::path& a, const fs::path& b, const std::string& b_prefix = "G") {
   const nn::SafetensorsFile fa = nn::load_safetensors(a.string()), fb = nn::load_safetensors(b.string());
   double most = 0;
   for (const auto& [name, tensor] : fa.tensors) {
     if (name.rfind("G.", 0) != 0) continue;
-    const std::vector<double> x = tensor.to_vector<double>(), y = fb.tensors.at(name).to_vector<double>();
+    const std::vector<double> x = tensor.to_vector<double>(),
+                              y = fb.tensors.at(b_prefix + name.substr(1)).to_vector<double>();
     for (std::size_t i = 0; i < x.size(); ++i) most = std::max(most, std::abs(x[i] - y[i]));
   }
   return most;
@@ -204,6 +206,9 @@ TEST_CASE("a new run given --init-from starts from another run's weights with it
   CHECK(generator_distance(a, dir.path / "c" / "checkpoint_last.safetensors") > 1e-4);
   CHECK_THAT(read_bytes(dir.path / "b" / "config.json"), Catch::Matchers::Contains("\"init_from\": \"" + a.string()));
   CHECK(csv_rows(dir.path / "b" / "losses.csv") == 1);
+  // The running average of G starts from the weights taken in too.
+  REQUIRE(run_app(dir, tiny(dir, "d") + still + " --g-average 0.9 --init-from " + a.string()).status == 0);
+  CHECK(generator_distance(a, dir.path / "d" / "checkpoint_last.safetensors", "G_average") < 1e-6);
 
   const AppResult both = run_app(dir, "--resume " + a.string() + " --init-from " + a.string() + " --epochs 3");
   CHECK(both.status == 2);
