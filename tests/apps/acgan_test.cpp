@@ -557,7 +557,7 @@ TEST_CASE("warm-up steps (--ae-warmup) train the autoencoder alone, then all thr
   CHECK(snapshot(trainer.discriminator) != d_before);
 }
 
-TEST_CASE("--g-average keeps a running average of G's weights with the decay min(D, (1 + t) / (10 + t))",
+TEST_CASE("a running average of G's weights (--g-average) decays by min(D, (1 + t) / (10 + t)) at step t",
           "[acgan][average]") {
   Config c = tiny_config();
   c.g_average = 0.5;
