@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <omp.h>
+
 #include <cmath>
 #include <type_traits>
 #include <vector>
@@ -62,8 +64,9 @@ TEMPLATE_TEST_CASE("batch_norm training output matches a hand computation", "[ba
 TEMPLATE_TEST_CASE("batch_norm on NCHW matches a naive reference", "[batch_norm]", float, double) {
   const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
   manual_seed(11);
-  // The large shape runs the channel loop in parallel.
-  const Shape shape = GENERATE(Shape{3, 4, 2, 5}, Shape{8, 4, 32, 32});
+  // The larger shapes sum in parallel: channel by channel along long rows
+  // (32x32), blocks of channels over short ones (2x2).
+  const Shape shape = GENERATE(Shape{3, 4, 2, 5}, Shape{8, 4, 32, 32}, Shape{128, 64, 2, 2});
   INFO("input " << shape_str(shape));
   const std::int64_t n = shape[0], c = shape[1], s = shape[2] * shape[3];
   const Tensor x = uniform(shape, -2, 3, opts);
@@ -146,6 +149,63 @@ TEST_CASE("batch_norm backward matches the closed form", "[batch_norm]") {
   const Tensor rm = zeros({1}, opts), rv = full({1}, 4.0, opts);
   batch_norm(x, w, b, rm, rv, false, 0.1, 0.0).backward(g);
   CHECK(x.grad().to_vector<double>() == std::vector<double>{3, 7.5});
+}
+
+TEMPLATE_TEST_CASE("batch_norm backward matches the closed form on long and short rows", "[batch_norm]", float,
+                   double) {
+  const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
+  manual_seed(12);
+  const Shape shape = GENERATE(Shape{3, 4, 2, 5}, Shape{8, 4, 32, 32}, Shape{128, 64, 2, 2}, Shape{512, 64});
+  INFO("input " << shape_str(shape));
+  const std::int64_t n = shape[0], c = shape[1], s = shape.size() == 4 ? shape[2] * shape[3] : 1;
+  Tensor x = uniform(shape, -2, 3, opts).set_requires_grad(true);
+  Tensor w = uniform({c}, 0.5, 1.5, opts).set_requires_grad(true);
+  Tensor b = uniform({c}, -1, 1, opts).set_requires_grad(true);
+  const Tensor g = uniform(shape, -1, 1, opts);
+  batch_norm(x, w, b, {}, {}, true, 0.1, 1e-3).backward(g);
+  const std::vector<double> xv = x.to_vector<double>(), gv = g.to_vector<double>(), wv = w.to_vector<double>();
+  const NaiveStats st = naive_stats(xv, n, c, s);
+  const double count = static_cast<double>(n * s);
+  std::vector<double> want_dx(xv.size()), want_dw(c, 0.0), want_db(c, 0.0);
+  for (std::int64_t ch = 0; ch < c; ++ch) {
+    const double istd = 1.0 / std::sqrt(st.biased_var[ch] + 1e-3);
+    const auto at = [&](std::int64_t i, std::int64_t j) { return (i * c + ch) * s + j; };
+    for (std::int64_t i = 0; i < n; ++i)
+      for (std::int64_t j = 0; j < s; ++j) {
+        want_db[ch] += gv[at(i, j)];
+        want_dw[ch] += gv[at(i, j)] * (xv[at(i, j)] - st.mean[ch]) * istd;
+      }
+    for (std::int64_t i = 0; i < n; ++i)
+      for (std::int64_t j = 0; j < s; ++j) {
+        const double xhat = (xv[at(i, j)] - st.mean[ch]) * istd;
+        want_dx[at(i, j)] = wv[ch] * istd * (gv[at(i, j)] - want_db[ch] / count - xhat * want_dw[ch] / count);
+      }
+  }
+  const double tol = std::is_same_v<TestType, float> ? 2e-4 : 1e-10;
+  check_close(b.grad().to_vector<double>(), want_db, tol);
+  check_close(w.grad().to_vector<double>(), want_dw, tol);
+  check_close(x.grad().to_vector<double>(), want_dx, tol);
+}
+
+TEST_CASE("batch_norm gives the same bits on one thread as on two", "[batch_norm]") {
+  manual_seed(13);
+  const Shape shape = GENERATE(Shape{8, 4, 32, 32}, Shape{128, 64, 2, 2}, Shape{512, 64});
+  INFO("input " << shape_str(shape));
+  const Tensor x = uniform(shape, -2, 3), g = uniform(shape, -1, 1);
+  const Tensor w = uniform({shape[1]}, 0.5, 1.5), b = uniform({shape[1]}, -1, 1);
+  const auto run = [&](int threads) {
+    const int before = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    Tensor xi = x.clone().set_requires_grad(true), wi = w.clone().set_requires_grad(true);
+    const Tensor rm = zeros({shape[1]}), rv = ones({shape[1]});
+    const Tensor y = batch_norm(xi, wi, b, rm, rv, true, 0.1, 1e-3);
+    y.backward(g);
+    omp_set_num_threads(before);
+    return std::vector<std::vector<float>>{y.to_vector<float>(), xi.grad().to_vector<float>(),
+                                           wi.grad().to_vector<float>(), rm.to_vector<float>(),
+                                           rv.to_vector<float>()};
+  };
+  CHECK(run(1) == run(2));
 }
 
 TEST_CASE("batch_norm running buffers stay out of the autograd graph", "[batch_norm]") {

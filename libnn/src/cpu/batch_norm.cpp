@@ -1,6 +1,10 @@
 #include "cpu/batch_norm.hpp"
 
+#include <omp.h>
+
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "cpu/parallel.hpp"
 
@@ -27,6 +31,36 @@ T optional_at(const Tensor& t, std::int64_t ch, T fallback) {
   return t.defined() ? t.data<T>()[ch] : fallback;
 }
 
+// Rows at least this long are reduced one channel at a time, along the row;
+// shorter ones (BatchNorm1d's single elements, 2x2 maps) a block of channels
+// at a time, with the channel innermost.
+constexpr std::int64_t kLongRow = 16;
+
+// Sum of term(j) for j in [0, s) in a fixed order: four accumulators take
+// turns, so that each addition need not wait for the one before it.
+template <class Term>
+double row_sum(std::int64_t s, const Term& term) {
+  double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  std::int64_t j = 0;
+  for (; j + 4 <= s; j += 4) {
+    a0 += term(j);
+    a1 += term(j + 1);
+    a2 += term(j + 2);
+    a3 += term(j + 3);
+  }
+  for (; j < s; ++j) a0 += term(j);
+  return (a0 + a1) + (a2 + a3);
+}
+
+// Calls fn(first, last) for blocks of channels, one block per thread.
+template <class Fn>
+void over_channel_blocks(const ChannelLayout& l, Fn&& fn) {
+  const int blocks =
+      l.numel() >= kParallelGrain ? static_cast<int>(std::min<std::int64_t>(omp_get_max_threads(), l.c)) : 1;
+#pragma omp parallel for schedule(static) if (blocks > 1)
+  for (int b = 0; b < blocks; ++b) fn(l.c * b / blocks, l.c * (b + 1) / blocks);
+}
+
 }  // namespace
 
 void batch_norm_batch_stats(const Tensor& x, double eps, double momentum, const Tensor& running_mean,
@@ -40,26 +74,46 @@ void batch_norm_batch_stats(const Tensor& x, double eps, double momentum, const 
     T* rm = running_mean.defined() ? running_mean.data<T>() : nullptr;
     T* rv = running_var.defined() ? running_var.data<T>() : nullptr;
     const double count = static_cast<double>(l.count());
+    // Per channel: the sum, then the centred sum of squares (two passes: it
+    // does not cancel catastrophically).
+    std::vector<double> sums(static_cast<std::size_t>(l.c)), squares(static_cast<std::size_t>(l.c));
+    if (l.s >= kLongRow) {
 #pragma omp parallel for schedule(static) if (l.numel() >= kParallelGrain)
+      for (std::int64_t ch = 0; ch < l.c; ++ch) {
+        double sum = 0;
+        for_each_row(l, ch, [&](std::int64_t at) { sum += row_sum(l.s, [&](std::int64_t j) { return in[at + j]; }); });
+        const double mu = sum / count;
+        double sq = 0;
+        for_each_row(l, ch, [&](std::int64_t at) {
+          sq += row_sum(l.s, [&](std::int64_t j) {
+            const double d = in[at + j] - mu;
+            return d * d;
+          });
+        });
+        sums[static_cast<std::size_t>(ch)] = sum;
+        squares[static_cast<std::size_t>(ch)] = sq;
+      }
+    } else {
+      over_channel_blocks(l, [&](std::int64_t first, std::int64_t last) {
+        for (std::int64_t i = 0; i < l.n; ++i)
+          for (std::int64_t ch = first; ch < last; ++ch)
+            for (std::int64_t j = 0; j < l.s; ++j) sums[static_cast<std::size_t>(ch)] += in[(i * l.c + ch) * l.s + j];
+        for (std::int64_t i = 0; i < l.n; ++i)
+          for (std::int64_t ch = first; ch < last; ++ch) {
+            const double mu = sums[static_cast<std::size_t>(ch)] / count;
+            for (std::int64_t j = 0; j < l.s; ++j) {
+              const double d = in[(i * l.c + ch) * l.s + j] - mu;
+              squares[static_cast<std::size_t>(ch)] += d * d;
+            }
+          }
+      });
+    }
     for (std::int64_t ch = 0; ch < l.c; ++ch) {
-      double sum = 0;
-      for_each_row(l, ch, [&](std::int64_t at) {
-        for (std::int64_t j = 0; j < l.s; ++j) sum += in[at + j];
-      });
-      const double mu = sum / count;
-      // Two passes: the centred sum of squares does not cancel catastrophically.
-      double squares = 0;
-      for_each_row(l, ch, [&](std::int64_t at) {
-        for (std::int64_t j = 0; j < l.s; ++j) {
-          const double d = in[at + j] - mu;
-          squares += d * d;
-        }
-      });
-      const double var = squares / count;
+      const double mu = sums[static_cast<std::size_t>(ch)] / count, sq = squares[static_cast<std::size_t>(ch)];
       mean_out[ch] = static_cast<T>(mu);
-      invstd_out[ch] = static_cast<T>(1.0 / std::sqrt(var + eps));
+      invstd_out[ch] = static_cast<T>(1.0 / std::sqrt(sq / count + eps));
       if (rm) rm[ch] = static_cast<T>((1.0 - momentum) * rm[ch] + momentum * mu);
-      if (rv) rv[ch] = static_cast<T>((1.0 - momentum) * rv[ch] + momentum * squares / (count - 1.0));
+      if (rv) rv[ch] = static_cast<T>((1.0 - momentum) * rv[ch] + momentum * sq / (count - 1.0));
     }
   });
 }
@@ -108,27 +162,50 @@ void batch_norm_backward(const Tensor& x, const Tensor& grad_y, const Tensor& me
     const T* g = grad_y.data<T>();
     T* gx = grad_x.defined() ? grad_x.data<T>() : nullptr;
     const double count = static_cast<double>(l.count());
+    const T* mean_in = mean.data<T>();
+    const T* invstd_in = invstd.data<T>();
+    // Per channel sum(g) and sum(g * (x - mean)), which times invstd is sum(g * xhat).
+    std::vector<double> sum_g(static_cast<std::size_t>(l.c)), sum_g_xc(static_cast<std::size_t>(l.c));
+    if (l.s >= kLongRow) {
+#pragma omp parallel for schedule(static) if (l.numel() >= kParallelGrain)
+      for (std::int64_t ch = 0; ch < l.c; ++ch) {
+        const double mu = mean_in[ch];
+        double a = 0, b = 0;
+        for_each_row(l, ch, [&](std::int64_t at) {
+          a += row_sum(l.s, [&](std::int64_t j) { return g[at + j]; });
+          b += row_sum(l.s, [&](std::int64_t j) { return g[at + j] * (in[at + j] - mu); });
+        });
+        sum_g[static_cast<std::size_t>(ch)] = a;
+        sum_g_xc[static_cast<std::size_t>(ch)] = b;
+      }
+    } else {
+      over_channel_blocks(l, [&](std::int64_t first, std::int64_t last) {
+        for (std::int64_t i = 0; i < l.n; ++i)
+          for (std::int64_t ch = first; ch < last; ++ch) {
+            const double mu = mean_in[ch];
+            for (std::int64_t j = 0; j < l.s; ++j) {
+              const std::int64_t at = (i * l.c + ch) * l.s + j;
+              sum_g[static_cast<std::size_t>(ch)] += g[at];
+              sum_g_xc[static_cast<std::size_t>(ch)] += g[at] * (in[at] - mu);
+            }
+          }
+      });
+    }
 #pragma omp parallel for schedule(static) if (l.numel() >= kParallelGrain)
     for (std::int64_t ch = 0; ch < l.c; ++ch) {
-      const double mu = mean.data<T>()[ch];
-      const double istd = invstd.data<T>()[ch];
+      const double mu = mean_in[ch];
+      const double istd = invstd_in[ch];
       const double w = optional_at<T>(weight, ch, T(1));
-      // sum(g) and sum(g * xhat) with xhat = (x - mean) * invstd.
-      double sum_g = 0, sum_g_xhat = 0;
-      for_each_row(l, ch, [&](std::int64_t at) {
-        for (std::int64_t j = 0; j < l.s; ++j) {
-          sum_g += g[at + j];
-          sum_g_xhat += g[at + j] * (in[at + j] - mu) * istd;
-        }
-      });
-      if (grad_weight.defined()) grad_weight.data<T>()[ch] = static_cast<T>(sum_g_xhat);
-      if (grad_bias.defined()) grad_bias.data<T>()[ch] = static_cast<T>(sum_g);
+      const double sg = sum_g[static_cast<std::size_t>(ch)];
+      const double sg_xhat = sum_g_xc[static_cast<std::size_t>(ch)] * istd;
+      if (grad_weight.defined()) grad_weight.data<T>()[ch] = static_cast<T>(sg_xhat);
+      if (grad_bias.defined()) grad_bias.data<T>()[ch] = static_cast<T>(sg);
       if (!gx) continue;
       const double scale = w * istd;
       // Training: the batch mean and variance depend on x, which removes the
       // gradient's mean and its projection on xhat.
-      const double mean_g = training ? sum_g / count : 0.0;
-      const double mean_g_xhat = training ? sum_g_xhat / count : 0.0;
+      const double mean_g = training ? sg / count : 0.0;
+      const double mean_g_xhat = training ? sg_xhat / count : 0.0;
       for_each_row(l, ch, [&](std::int64_t at) {
         for (std::int64_t j = 0; j < l.s; ++j) {
           const double xhat = (in[at + j] - mu) * istd;
