@@ -156,6 +156,9 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
            "the first N steps train only the autoencoder sub-step; D's and G's sub-steps join after");
   cli.bind("--ae-z-noise", c.ae_z_noise,
            "stddev of normal noise added to E's z code before G decodes it in the autoencoder sub-step, 0 for none");
+  cli.bind("--ae-y", c.ae_y,
+           "attributes G decodes in the autoencoder sub-step: 'code' (E's y head) or 'labels' (the face's own "
+           "labels, the same kind of y as the fakes get; E's y head then learns from --ae-attr-weight alone)");
   cli.bind("--d-fake-y-weight", c.d_fake_y_weight,
            "weight of the BCE of D's y head on the fakes against their y' in D's sub-step (--d-batch separate); "
            "0 teaches D's y head on real faces only");
@@ -235,6 +238,9 @@ void validate(const Config& c) {
   if (!(c.ae_attr_weight >= 0)) fail("--ae-attr-weight must not be negative");
   if (c.ae_warmup < 0) fail("--ae-warmup must not be negative");
   if (!(c.ae_z_noise >= 0)) fail("--ae-z-noise must not be negative");
+  if (c.ae_y != "code" && c.ae_y != "labels") fail("--ae-y must be 'code' or 'labels'");
+  if (c.ae_y == "labels" && !(c.ae_attr_weight > 0))
+    fail("--ae-y labels needs --ae-attr-weight above 0 (E's y head would learn nothing)");
   if (!(c.g_average >= 0 && c.g_average < 1)) fail("--g-average must be in [0, 1)");
   if (!(c.d_fake_y_weight >= 0)) fail("--d-fake-y-weight must not be negative");
   if (c.d_fake_y_weight != 1.0 && c.d_batch != "separate") fail("--d-fake-y-weight needs --d-batch separate");
@@ -265,6 +271,7 @@ std::string to_json(const Config& c, const std::vector<ConfigChange>& changes) {
       .add("ae_attr_weight", Value::number(c.ae_attr_weight))
       .add("ae_warmup", Value::integer(c.ae_warmup))
       .add("ae_z_noise", Value::number(c.ae_z_noise))
+      .add("ae_y", Value::string(c.ae_y))
       .add("d_fake_y_weight", Value::number(c.d_fake_y_weight))
       .add("g_read_y_weight", Value::number(c.g_read_y_weight))
       .add("g_read_z_weight", Value::number(c.g_read_z_weight))
@@ -310,6 +317,7 @@ Config config_from_json(const std::string& text, const std::string& source) {
   r.read_if_present("adam", [&](const Value& x) { c.adam = x.as_string(); });
   r.read_if_present("ae_warmup", [&](const Value& x) { c.ae_warmup = x.as_integer(); });
   r.read_if_present("ae_z_noise", [&](const Value& x) { c.ae_z_noise = x.as_number(); });
+  r.read_if_present("ae_y", [&](const Value& x) { c.ae_y = x.as_string(); });
   r.read_if_present("d_fake_y_weight", [&](const Value& x) { c.d_fake_y_weight = x.as_number(); });
   r.read_if_present("g_read_y_weight", [&](const Value& x) { c.g_read_y_weight = x.as_number(); });
   r.read_if_present("g_read_z_weight", [&](const Value& x) { c.g_read_z_weight = x.as_number(); });

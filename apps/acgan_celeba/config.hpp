@@ -19,6 +19,7 @@ struct Config : nn::apps::RunSettings {
   double ae_attr_weight = 0.0;   // BCE of E's y head on the real labels in the AE sub-step
   std::int64_t ae_warmup = 0;    // the first steps train only the autoencoder
   double ae_z_noise = 0.0;       // stddev of the noise added to E's z before G in the AE sub-step
+  std::string ae_y = "code";     // y that G decodes in the AE sub-step: code (E's y head) | labels (the face's own)
   // In G's sub-step the frozen E reads G's images back: BCE of its y against
   // the requested y' and MAE of its z against z, with these weights.
   double g_read_y_weight = 0.0, g_read_z_weight = 0.0;

@@ -265,7 +265,8 @@ void Trainer::autoencoder_step(const nn::Tensor& images, const nn::Tensor& label
   const nn::Tensor decoded_z =
       config_.ae_z_noise > 0 ? code_z + nn::normal(code_z.shape(), 0.0, config_.ae_z_noise).to(options_.device())
                              : code_z;
-  const nn::Tensor ae_loss = nn::mae(generator.generate(code_y, decoded_z), images);
+  const nn::Tensor& decoded_y = config_.ae_y == "labels" ? labels : code_y;
+  const nn::Tensor ae_loss = nn::mae(generator.generate(decoded_y, decoded_z), images);
   nn::Tensor loss = ae_loss;
   if (config_.ae_attr_weight > 0) loss = loss + nn::bce(code_y, labels) * config_.ae_attr_weight;
   loss.backward();

@@ -22,7 +22,8 @@ with the app's sub-steps in the app's order (apps/acgan_celeba/trainer.cpp):
      join G's loss;
   3. the autoencoder G(E(x)) with the mean absolute error (plus
      ae_attr_weight times the BCE of E's y head on the labels; G decodes E's
-     z plus normal noise of deviation ae_z_noise), with its own Adam over
+     y (ae_y "code") or the face's labels ("labels") with E's z plus normal
+     noise of deviation ae_z_noise), with its own Adam over
      E's and G's parameters at lr * ae_lr_factor.
 The first ae_warmup steps run the autoencoder sub-step alone. With g_average
 D > 0 a running average of G's weights follows G after every step (decay
@@ -83,7 +84,7 @@ DEFAULTS = {
 }
 NEWER_DEFAULTS = {"d_batch": "separate", "g_fakes": "fresh", "adam": "pytorch", "ae_warmup": 150, "eval_every": 3,
                   "eval_faces": 2000, "eval_control": 100, "ae_z_noise": 0.0, "d_fake_y_weight": 1.0, "g_read_y_weight": 0.0,
-                  "g_read_z_weight": 0.0, "g_average": 0.0}
+                  "g_read_z_weight": 0.0, "g_average": 0.0, "ae_y": "code"}
 # The `quick` preset's values of newer settings, for a run without --config;
 # a config.json without them trained with NEWER_DEFAULTS' values.
 QUICK_NEWER = {"g_read_y_weight": 5.0}
@@ -92,7 +93,8 @@ RECORD_ONLY = {"changes"}
 # g_reuse_fakes (true/false) is taken for g_fakes ("reuse"/"fresh").
 G_FAKES_ALIAS = "g_reuse_fakes"
 CHOICES = {"fake_labels": ("train", "train-flip", "code-flip", "random", "ten-indices"), "z": ("uniform", "normal", "encoder", "codes"),
-           "d_batch": ("separate", "mixed"), "g_fakes": ("fresh", "reuse"), "adam": ("pytorch", "keras")}
+           "d_batch": ("separate", "mixed"), "g_fakes": ("fresh", "reuse"), "adam": ("pytorch", "keras"),
+           "ae_y": ("code", "labels")}
 TEN_INDICES = 10
 # z "encoder": how slowly the running statistics of E's codes move (as libnn).
 LATENT_MOMENTUM = 0.9
@@ -371,7 +373,8 @@ class Trainer:
         decoded_z = code_z
         if self.config["ae_z_noise"] > 0:
             decoded_z = code_z + torch.randn_like(code_z) * self.config["ae_z_noise"]
-        ae_loss = (self.G(code_y, decoded_z) - images).abs().mean()
+        decoded_y = labels if self.config["ae_y"] == "labels" else code_y
+        ae_loss = (self.G(decoded_y, decoded_z) - images).abs().mean()
         loss = ae_loss
         if self.config["ae_attr_weight"] > 0:
             loss = loss + bce(code_y, labels) * self.config["ae_attr_weight"]

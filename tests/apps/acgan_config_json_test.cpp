@@ -64,6 +64,29 @@ TEST_CASE("a config.json from before the training-choice keys loads with the for
   CHECK(back.adam == "pytorch");
 }
 
+TEST_CASE("the option --ae-y round-trips through config.json; runs from before it decode E's y", "[acgan][config]") {
+  Config c;
+  c.ae_attr_weight = 1.0;
+  c.ae_y = "labels";
+  CHECK(config_from_json(to_json(c), "test").ae_y == "labels");
+  const nn::json::Value current = nn::json::parse(to_json(c));
+  nn::json::Value old = nn::json::Value::object();
+  for (const nn::json::Member& m : current.members())
+    if (m.key != "ae_y") old.add(m.key, m.value);
+  CHECK(config_from_json(nn::json::dump(old, 2), "old").ae_y == "code");
+}
+
+TEST_CASE("the option --ae-y is checked and its errors name it", "[acgan][config]") {
+  Config c;
+  c.ae_attr_weight = 1.0;
+  c.ae_y = "truth";
+  CHECK_THROWS_WITH(validate(c), Catch::Matchers::Contains("--ae-y") && Catch::Matchers::Contains("'labels'"));
+  c.ae_y = "labels";
+  c.ae_attr_weight = 0.0;
+  CHECK_THROWS_WITH(validate(c), Catch::Matchers::Contains("--ae-y labels") &&
+                                     Catch::Matchers::Contains("--ae-attr-weight"));
+}
+
 TEST_CASE("the training-choice flags are checked and errors name them", "[acgan][config]") {
   Config c;
   c.d_batch = "both";
