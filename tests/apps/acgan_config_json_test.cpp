@@ -64,7 +64,7 @@ TEST_CASE("a config.json from before the training-choice keys loads with the for
   CHECK(back.adam == "pytorch");
 }
 
-TEST_CASE("the option --ae-y round-trips through config.json; runs from before it decode E's y", "[acgan][config]") {
+TEST_CASE("the option --ae-y round-trips through config.json and runs from before it decode E's y", "[acgan][config]") {
   Config c;
   c.ae_attr_weight = 1.0;
   c.ae_y = "labels";
