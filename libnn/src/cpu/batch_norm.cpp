@@ -1,8 +1,5 @@
 #include "cpu/batch_norm.hpp"
 
-#include <omp.h>
-
-#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -52,15 +49,6 @@ double row_sum(std::int64_t s, const Term& term) {
   return (a0 + a1) + (a2 + a3);
 }
 
-// Calls fn(first, last) for blocks of channels, one block per thread.
-template <class Fn>
-void over_channel_blocks(const ChannelLayout& l, Fn&& fn) {
-  const int blocks =
-      l.numel() >= kParallelGrain ? static_cast<int>(std::min<std::int64_t>(omp_get_max_threads(), l.c)) : 1;
-#pragma omp parallel for schedule(static) if (blocks > 1)
-  for (int b = 0; b < blocks; ++b) fn(l.c * b / blocks, l.c * (b + 1) / blocks);
-}
-
 }  // namespace
 
 void batch_norm_batch_stats(const Tensor& x, double eps, double momentum, const Tensor& running_mean,
@@ -94,7 +82,7 @@ void batch_norm_batch_stats(const Tensor& x, double eps, double momentum, const 
         squares[static_cast<std::size_t>(ch)] = sq;
       }
     } else {
-      over_channel_blocks(l, [&](std::int64_t first, std::int64_t last) {
+      parallel_ranges(l.c, l.numel() >= kParallelGrain, [&](std::int64_t first, std::int64_t last) {
         for (std::int64_t i = 0; i < l.n; ++i)
           for (std::int64_t ch = first; ch < last; ++ch)
             for (std::int64_t j = 0; j < l.s; ++j) sums[static_cast<std::size_t>(ch)] += in[(i * l.c + ch) * l.s + j];
@@ -179,7 +167,7 @@ void batch_norm_backward(const Tensor& x, const Tensor& grad_y, const Tensor& me
         sum_g_xc[static_cast<std::size_t>(ch)] = b;
       }
     } else {
-      over_channel_blocks(l, [&](std::int64_t first, std::int64_t last) {
+      parallel_ranges(l.c, l.numel() >= kParallelGrain, [&](std::int64_t first, std::int64_t last) {
         for (std::int64_t i = 0; i < l.n; ++i)
           for (std::int64_t ch = first; ch < last; ++ch) {
             const double mu = mean_in[ch];
