@@ -29,12 +29,14 @@ constexpr std::int64_t kCudaWindow = 10;  // the PyTorch reference's default --s
 struct MathPolicy {
   bool deterministic = true;
   bool tf32 = false;
+  bool cpu_winograd = true;
 };
 
 void acgan_step(benchmark::State& state, nn::Device device, MathPolicy policy) {
   const std::int64_t batch = state.range(0), window = state.range(1);
   nn::set_deterministic(policy.deterministic);
   nn::set_tf32(policy.tf32);
+  nn::set_cpu_winograd(policy.cpu_winograd);
   nn::manual_seed(1);
   acgan::Config config;
   config.batch = batch;
@@ -58,6 +60,7 @@ void acgan_step(benchmark::State& state, nn::Device device, MathPolicy policy) {
       per_window, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   nn::set_deterministic(true);
   nn::set_tf32(false);
+  nn::set_cpu_winograd(true);
 }
 
 void register_step(const char* name, nn::Device device, MathPolicy policy, std::int64_t window,
@@ -71,7 +74,7 @@ void register_step(const char* name, nn::Device device, MathPolicy policy, std::
 
 // Names: acgan_step/<variant>/batch:<B>/steps:<N>/manual_time, N the steps
 // per timed window. cpu: batch 64 only (larger ones take minutes on 2
-// cores). The CUDA variants, registered only when a GPU is visible: cuda
+// cores); cpu_direct: the same with Winograd convolutions switched off. The CUDA variants, registered only when a GPU is visible: cuda
 // (libnn's default deterministic algorithms, exact FP32), cuda_fastest (after
 // nn::set_deterministic(false): the fastest cuDNN algorithms, timed once per
 // shape) and cuda_fastest_tf32 (the same with TF32 tensor-core math).
@@ -79,6 +82,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   register_step("acgan_step/cpu", nn::Device::cpu(), {}, kCpuWindow, {64});
+  register_step("acgan_step/cpu_direct", nn::Device::cpu(), {.cpu_winograd = false}, kCpuWindow, {64});
   if (nn::cuda::device_count() > 0) {
     const nn::Device cuda = nn::Device::cuda(0);
     register_step("acgan_step/cuda", cuda, {}, kCudaWindow, {64, 256, 512});

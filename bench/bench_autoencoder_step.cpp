@@ -18,8 +18,9 @@ namespace {
 constexpr std::int64_t kBatch = 128;
 constexpr double kLr = 1e-3;
 
-void autoencoder_step(benchmark::State& state, autoencoders::ModelKind kind, nn::Device device) {
+void autoencoder_step(benchmark::State& state, autoencoders::ModelKind kind, nn::Device device, bool winograd) {
   const std::int64_t batch = state.range(0);
+  nn::set_cpu_winograd(winograd);
   nn::manual_seed(1);
   autoencoders::Trainer trainer(kind, kLr, device);
   const std::int64_t s = autoencoders::image_size_of(kind);
@@ -42,6 +43,7 @@ void autoencoder_step(benchmark::State& state, autoencoders::ModelKind kind, nn:
   }
   state.counters["images/s"] =
       benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate);
+  nn::set_cpu_winograd(true);
 }
 
 // The models named by --models (removed from argv), in the order given.
@@ -68,8 +70,9 @@ std::vector<autoencoders::ModelKind> models_from_arguments(int& argc, char** arg
 
 }  // namespace
 
-// The CPU step in wall time; the CUDA step, registered only when a GPU is
-// visible, in GPU time between two events on libnn's stream.
+// The CPU step in wall time, with libnn's default convolutions (cpu) and with
+// Winograd switched off (cpu_direct); the CUDA step, registered only when a
+// GPU is visible, in GPU time between two events on libnn's stream.
 int main(int argc, char** argv) {
   const std::vector<autoencoders::ModelKind> kinds = models_from_arguments(argc, argv);
   benchmark::Initialize(&argc, argv);
@@ -77,12 +80,14 @@ int main(int argc, char** argv) {
   const bool cuda = nn::cuda::device_count() > 0;
   for (const autoencoders::ModelKind k : kinds) {
     const std::string name = "autoencoder_step/" + autoencoders::name_of(k);
-    benchmark::RegisterBenchmark((name + "/cpu").c_str(), autoencoder_step, k, nn::Device::cpu())
-        ->Arg(kBatch)
-        ->Unit(benchmark::kMillisecond)
-        ->UseRealTime();
+    for (const bool winograd : {true, false})
+      benchmark::RegisterBenchmark((name + (winograd ? "/cpu" : "/cpu_direct")).c_str(), autoencoder_step, k,
+                                   nn::Device::cpu(), winograd)
+          ->Arg(kBatch)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
     if (cuda)
-      benchmark::RegisterBenchmark((name + "/cuda").c_str(), autoencoder_step, k, nn::Device::cuda(0))
+      benchmark::RegisterBenchmark((name + "/cuda").c_str(), autoencoder_step, k, nn::Device::cuda(0), true)
           ->Arg(kBatch)
           ->Unit(benchmark::kMillisecond)
           ->UseManualTime();

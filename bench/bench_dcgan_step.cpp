@@ -9,8 +9,9 @@
 
 namespace {
 
-void dcgan_step(benchmark::State& state, dcgan::Architecture architecture, nn::Device device) {
+void dcgan_step(benchmark::State& state, dcgan::Architecture architecture, nn::Device device, bool winograd) {
   const std::int64_t batch = state.range(0);
+  nn::set_cpu_winograd(winograd);
   nn::manual_seed(1);
   constexpr std::int64_t kChannels = 3;
   dcgan::Trainer trainer(dcgan::settings_from(dcgan::recipe_of(architecture), architecture, kChannels), device);
@@ -30,13 +31,15 @@ void dcgan_step(benchmark::State& state, dcgan::Architecture architecture, nn::D
   }
   state.counters["images/s"] =
       benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate);
+  nn::set_cpu_winograd(true);
 }
 
 }  // namespace
 
-// The CPU step in wall time; the CUDA step, registered only when a GPU is
-// visible, in GPU time between two events on libnn's stream. Each runs at its
-// recipe's batch size.
+// The CPU step in wall time, with libnn's default convolutions (cpu) and with
+// Winograd switched off (cpu_direct); the CUDA step, registered only when a
+// GPU is visible, in GPU time between two events on libnn's stream. Each runs
+// at its recipe's batch size.
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
@@ -44,10 +47,12 @@ int main(int argc, char** argv) {
   for (const dcgan::Architecture a : {dcgan::Architecture::radford64, dcgan::Architecture::wlu128}) {
     const std::int64_t batch = dcgan::recipe_of(a).batch;
     const std::string name = "dcgan_step/" + dcgan::name_of(a);
-    benchmark::RegisterBenchmark((name + "/cpu").c_str(), dcgan_step, a, nn::Device::cpu())
-        ->Arg(batch)->Unit(benchmark::kMillisecond)->UseRealTime();
+    for (const bool winograd : {true, false})
+      benchmark::RegisterBenchmark((name + (winograd ? "/cpu" : "/cpu_direct")).c_str(), dcgan_step, a,
+                                   nn::Device::cpu(), winograd)
+          ->Arg(batch)->Unit(benchmark::kMillisecond)->UseRealTime();
     if (cuda)
-      benchmark::RegisterBenchmark((name + "/cuda").c_str(), dcgan_step, a, nn::Device::cuda(0))
+      benchmark::RegisterBenchmark((name + "/cuda").c_str(), dcgan_step, a, nn::Device::cuda(0), true)
           ->Arg(batch)->Unit(benchmark::kMillisecond)->UseManualTime();
   }
   benchmark::RunSpecifiedBenchmarks();

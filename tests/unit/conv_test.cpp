@@ -290,6 +290,67 @@ TEMPLATE_TEST_CASE("conv_transpose2d forward and gradients match direct loops", 
   }
 }
 
+// Restores nn::set_cpu_winograd's setting when a test ends, passed or not.
+struct WinogradSetting {
+  bool saved = cpu_winograd_enabled();
+  explicit WinogradSetting(bool enabled) { set_cpu_winograd(enabled); }
+  ~WinogradSetting() { set_cpu_winograd(saved); }
+};
+
+TEST_CASE("f32 convolutions that Winograd takes match direct loops, and the switch turns it off", "[conv]") {
+  const TensorOptions opts = TensorOptions().dtype(Dtype::f32);
+  // Every case has 32 or more channels on both sides of the 3x3 convolution
+  // Winograd computes: stride 1 (partial 4x4 tiles, no or uneven padding) and
+  // stride 2 through the 2x2 space-to-depth view (4x4 kernels with padding
+  // 1, 5x5 with padding 1 and 2, odd image sizes); forward and transposed.
+  const std::vector<TransposeCase> cases = {
+      {{{2, 32, 13, 11}, {40, 32, 3, 3}, {1, 1}, {1, 1, 1, 1}, true}, {0, 0}},
+      {{{3, 33, 10, 9}, {32, 33, 3, 3}, {1, 1}, {0, 0, 0, 0}, false}, {0, 0}},
+      {{{1, 32, 9, 12}, {36, 32, 3, 3}, {1, 1}, {2, 0, 0, 1}, false}, {0, 0}},
+      {{{2, 8, 16, 16}, {32, 8, 4, 4}, {2, 2}, {1, 1, 1, 1}, true}, {0, 0}},
+      {{{2, 8, 17, 15}, {32, 8, 5, 5}, {2, 2}, {1, 2, 1, 2}, false}, {0, 0}},
+      {{{1, 9, 20, 22}, {33, 9, 5, 5}, {2, 2}, {2, 2, 2, 2}, true}, {0, 0}},
+  };
+  const std::vector<TransposeCase> transposed = {
+      {{{2, 32, 12, 11}, {32, 8, 4, 4}, {2, 2}, {1, 1, 1, 1}, true}, {0, 0}},
+      {{{2, 40, 9, 7}, {40, 32, 3, 3}, {1, 1}, {1, 1, 1, 1}, false}, {0, 0}},
+  };
+  manual_seed(14);
+  for (const bool transpose : {false, true})
+    for (const TransposeCase& t : transpose ? transposed : cases) {
+      const ConvCase& c = t.conv;
+      INFO(describe(c) << (transpose ? " transposed" : ""));
+      const Tensor x = uniform(c.x, -1, 1, opts), w = uniform(c.w, -1, 1, opts);
+      const Tensor b = c.bias ? uniform({c.w[transpose ? 1 : 0]}, -1, 1, opts) : Tensor();
+      const std::vector<double> bias = c.bias ? b.to_vector<double>() : std::vector<double>{};
+      const Grid want = transpose ? reference_scatter(Grid(x), Grid(w), bias, c.stride, c.padding,
+                                                      (c.x[2] - 1) * c.stride.h + c.w[2] - c.padding.top -
+                                                          c.padding.bottom,
+                                                      (c.x[3] - 1) * c.stride.w + c.w[3] - c.padding.left -
+                                                          c.padding.right)
+                                  : reference_conv(Grid(x), Grid(w), bias, c.stride, c.padding);
+      const Tensor r = uniform(want.shape, -1, 1, opts);
+      const Grid want_gx = transpose ? reference_conv(Grid(r), Grid(w), {}, c.stride, c.padding)
+                                     : reference_scatter(Grid(r), Grid(w), {}, c.stride, c.padding, c.x[2], c.x[3]);
+      std::vector<std::vector<double>> outputs, input_grads;
+      for (const bool winograd : {true, false}) {
+        const WinogradSetting setting(winograd);
+        Tensor xg = x.detach().set_requires_grad(true);
+        const Tensor y = transpose ? conv_transpose2d(xg, w, b, c.stride, c.padding, t.output_padding)
+                                   : conv2d(xg, w, b, c.stride, c.padding);
+        check_close(y, want.shape, want.v, 2e-5);
+        sum(y * r).backward();
+        check_close(xg.grad(), want_gx.shape, want_gx.v, 2e-5);
+        outputs.push_back(y.to_vector<double>());
+        input_grads.push_back(xg.grad().to_vector<double>());
+      }
+      // Winograd rounds differently from the direct path, so equal bits
+      // would mean it never ran.
+      CHECK(outputs[0] != outputs[1]);
+      CHECK(input_grads[0] != input_grads[1]);
+    }
+}
+
 TEST_CASE("conv_transpose2d is the adjoint of conv2d", "[conv]") {
   const TensorOptions opts = TensorOptions().dtype(Dtype::f64);
   manual_seed(13);

@@ -2,6 +2,7 @@
 // Everything of the core libnn in one include (the data component has nn/data.hpp).
 #include "nn/autograd.hpp"
 #include "nn/checkpoint.hpp"
+#include "nn/cpu.hpp"
 #include "nn/cuda.hpp"
 #include "nn/device.hpp"
 #include "nn/dtype.hpp"

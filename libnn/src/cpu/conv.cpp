@@ -3,11 +3,14 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <memory>
+#include <optional>
+#include <type_traits>
 #include <vector>
 
+#include "cpu/conv_winograd.hpp"
 #include "cpu/gemm.hpp"
 #include "cpu/im2col.hpp"
+#include "cpu/memory.hpp"
 #include "cpu/parallel.hpp"
 
 namespace nn::cpu {
@@ -75,11 +78,6 @@ void unswap_weight(const T* m, const geometry::ConvGeometry& g, T* w) {
       for (std::int64_t t = 0; t < taps; ++t) w[(o * in_c + c) * taps + t] = m[c * row + o * taps + (taps - 1 - t)];
 }
 
-template <class T>
-std::unique_ptr<T[]> buffer(std::int64_t n) {
-  return std::make_unique_for_overwrite<T[]>(static_cast<std::size_t>(n));
-}
-
 // Elements of one thread's column matrix per chunk (512 KiB in f32, this
 // CPU's L2), so a chunk is still in cache between the GEMM and im2col/col2im.
 // One image's columns may exceed it; a chunk always holds at least one image,
@@ -94,31 +92,6 @@ std::int64_t chunk_size(const PatchMap& map, std::int64_t batch) {
   const std::int64_t wide_enough = (kMinGemmWidth + positions - 1) / positions;
   const std::int64_t chunk = std::max(kColumnBudget / per_image, wide_enough);
   return std::clamp<std::int64_t>(chunk, 1, std::max<std::int64_t>(batch, 1));
-}
-
-// Calls body(first, count, thread) for one share of the batch per thread and
-// returns the number of threads.
-// Each thread works through its images alone (serial im2col, GEMM, col2im on
-// its own buffers); a batch smaller than the team runs on the caller's
-// thread, where those steps parallelise internally.
-template <class Body>
-int over_batch(std::int64_t batch, Body&& body) {
-  const int threads = static_cast<int>(std::min<std::int64_t>(omp_get_max_threads(), batch));
-  if (threads <= 1) {
-    body(std::int64_t{0}, batch, 0);
-    return 1;
-  }
-  // The team may be smaller than asked for (nested in a parallel region, or
-  // OMP_DYNAMIC), so the shares follow the team actually running.
-  int team = 1;
-#pragma omp parallel num_threads(threads)
-  {
-    const int t = omp_get_thread_num(), size = omp_get_num_threads();
-    if (t == 0) team = size;
-    const std::int64_t first = batch * t / size, last = batch * (t + 1) / size;
-    body(first, last - first, t);
-  }
-  return team;
 }
 
 // Between the image layout [count, rows, P] and the GEMM layout
@@ -147,9 +120,8 @@ void gemm_to_images(const T* in, std::int64_t count, std::int64_t rows, std::int
 template <class T>
 struct Scratch {
   Scratch(const PatchMap& map, std::int64_t chunk)
-      : columns(buffer<T>(map.patch.rows() * chunk * map.patch.positions())),
-        packed(buffer<T>(chunk > 1 ? map.plain_size() * chunk : 0)) {}
-  std::unique_ptr<T[]> columns, packed;
+      : columns(map.patch.rows() * chunk * map.patch.positions()), packed(chunk > 1 ? map.plain_size() * chunk : 0) {}
+  ScratchArray<T> columns, packed;
 };
 
 // Walks [first, first + count) in chunks: fn(n0, images, width, scratch).
@@ -168,7 +140,7 @@ void over_chunks(const PatchMap& map, std::int64_t batch, std::int64_t first, st
 template <class T>
 void apply(const PatchMap& map, std::int64_t batch, const T* m, const T* expanded, T* plain) {
   const std::int64_t rows = map.patch.rows(), channels = map.plain_channels, positions = map.patch.positions();
-  over_batch(batch, [&](std::int64_t first, std::int64_t count, int) {
+  parallel_shares(batch, [&](std::int64_t first, std::int64_t count, int) {
     over_chunks<T>(map, batch, first, count, [&](std::int64_t n0, std::int64_t images, std::int64_t width,
                                                  Scratch<T>& s) {
       im2col(expanded + n0 * map.expanded_size(), images, map.patch, s.columns.get());
@@ -184,7 +156,7 @@ void apply(const PatchMap& map, std::int64_t batch, const T* m, const T* expande
 template <class T>
 void apply_adjoint(const PatchMap& map, std::int64_t batch, const T* m, const T* plain, T* expanded) {
   const std::int64_t rows = map.patch.rows(), channels = map.plain_channels, positions = map.patch.positions();
-  over_batch(batch, [&](std::int64_t first, std::int64_t count, int) {
+  parallel_shares(batch, [&](std::int64_t first, std::int64_t count, int) {
     over_chunks<T>(map, batch, first, count, [&](std::int64_t n0, std::int64_t images, std::int64_t width,
                                                  Scratch<T>& s) {
       const T* src = plain + n0 * map.plain_size();
@@ -205,12 +177,11 @@ template <class T>
 void matrix_gradient(const PatchMap& map, std::int64_t batch, const T* expanded, const T* plain, T* grad_m) {
   const std::int64_t rows = map.patch.rows(), channels = map.plain_channels, positions = map.patch.positions();
   const std::int64_t size = channels * rows;
-  std::vector<std::unique_ptr<T[]>> partial(static_cast<std::size_t>(omp_get_max_threads()));
-  const int threads = over_batch(batch, [&](std::int64_t first, std::int64_t count, int thread) {
+  std::vector<std::optional<ScratchArray<T>>> partial(static_cast<std::size_t>(omp_get_max_threads()));
+  const int threads = parallel_shares(batch, [&](std::int64_t first, std::int64_t count, int thread) {
     T* target = grad_m;
     if (thread > 0) {
-      partial[static_cast<std::size_t>(thread)] = buffer<T>(size);
-      target = partial[static_cast<std::size_t>(thread)].get();
+      target = partial[static_cast<std::size_t>(thread)].emplace(size).get();
     }
     std::fill(target, target + size, T(0));
     over_chunks<T>(map, batch, first, count, [&](std::int64_t n0, std::int64_t images, std::int64_t width,
@@ -225,21 +196,23 @@ void matrix_gradient(const PatchMap& map, std::int64_t batch, const T* expanded,
     });
   });
   for (int t = 1; t < threads; ++t) {
-    const T* p = partial[static_cast<std::size_t>(t)].get();
+    const T* p = partial[static_cast<std::size_t>(t)]->get();
     for (std::int64_t i = 0; i < size; ++i) grad_m[i] += p[i];
   }
 }
 
 // The swapped map's M for the weights w.
 template <class T>
-std::unique_ptr<T[]> swapped_weight(const T* w, const geometry::ConvGeometry& g, const PatchMap& map) {
-  auto m = buffer<T>(map.plain_channels * map.patch.rows());
+ScratchArray<T> swapped_weight(const T* w, const geometry::ConvGeometry& g, const PatchMap& map) {
+  ScratchArray<T> m(map.plain_channels * map.patch.rows());
   swap_weight(w, g, m.get());
   return m;
 }
 
 template <class T>
 void forward_typed(const T* x, const T* w, const geometry::ConvGeometry& g, T* y) {
+  if constexpr (std::is_same_v<T, float>)
+    if (winograd_forward(x, w, g, y)) return;
   if (!lowers_swapped(g)) return apply(direct_map(g), g.batch, w, x, y);
   const PatchMap map = swapped_map(g);
   apply_adjoint(map, g.batch, swapped_weight(w, g, map).get(), x, y);
@@ -247,6 +220,8 @@ void forward_typed(const T* x, const T* w, const geometry::ConvGeometry& g, T* y
 
 template <class T>
 void backward_data_typed(const T* grad_y, const T* w, const geometry::ConvGeometry& g, T* grad_x) {
+  if constexpr (std::is_same_v<T, float>)
+    if (winograd_backward_data(grad_y, w, g, grad_x)) return;
   if (!lowers_swapped(g)) return apply_adjoint(direct_map(g), g.batch, w, grad_y, grad_x);
   const PatchMap map = swapped_map(g);
   apply(map, g.batch, swapped_weight(w, g, map).get(), grad_y, grad_x);
@@ -256,7 +231,7 @@ template <class T>
 void backward_weight_typed(const T* x, const T* grad_y, const geometry::ConvGeometry& g, T* grad_w) {
   if (!lowers_swapped(g)) return matrix_gradient(direct_map(g), g.batch, x, grad_y, grad_w);
   const PatchMap map = swapped_map(g);
-  auto grad_m = buffer<T>(map.plain_channels * map.patch.rows());
+  ScratchArray<T> grad_m(map.plain_channels * map.patch.rows());
   matrix_gradient(map, g.batch, grad_y, x, grad_m.get());
   unswap_weight(grad_m.get(), g, grad_w);
 }

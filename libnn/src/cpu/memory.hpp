@@ -7,6 +7,8 @@
 // AddressSanitizer every request goes to the C allocator instead, so that
 // the sanitizer sees each block's lifetime.
 #include <cstddef>
+#include <cstdint>
+#include <utility>
 
 namespace nn::cpu {
 
@@ -17,5 +19,27 @@ void deallocate(void* ptr) noexcept;
 void poison(void* ptr, std::size_t bytes);
 // Whether freed memory is kept for reuse (false under AddressSanitizer).
 bool caches_freed_memory();
+
+// n uninitialised values of T from allocate(), given back when it goes: the
+// ops' scratch buffers, which every training step asks for again.
+template <class T>
+class ScratchArray {
+ public:
+  explicit ScratchArray(std::int64_t n)
+      : data_(static_cast<T*>(allocate(sizeof(T) * static_cast<std::size_t>(n > 0 ? n : 0)))) {}
+  ~ScratchArray() {
+    if (data_) deallocate(data_);
+  }
+  ScratchArray(ScratchArray&& other) noexcept : data_(std::exchange(other.data_, nullptr)) {}
+  ScratchArray(const ScratchArray&) = delete;
+  ScratchArray& operator=(const ScratchArray&) = delete;
+  ScratchArray& operator=(ScratchArray&&) = delete;
+
+  T* get() const { return data_; }
+  T& operator[](std::int64_t i) const { return data_[i]; }
+
+ private:
+  T* data_;
+};
 
 }  // namespace nn::cpu

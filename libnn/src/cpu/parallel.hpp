@@ -4,6 +4,7 @@
 // elements.
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace nn::cpu {
@@ -29,6 +30,31 @@ void parallel_for(std::int64_t n, Fn&& fn) {
   parallel_ranges(n, n >= kParallelGrain, [&fn](std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) fn(i);
   });
+}
+
+// Calls body(first, count, thread) for one share of [0, batch) per thread and
+// returns the number of threads. Each thread works through its images alone
+// (the convolutions' serial copies and GEMMs on its own buffers); a batch
+// smaller than the team runs on the caller's thread, where those steps
+// parallelise internally.
+template <class Body>
+int parallel_shares(std::int64_t batch, Body&& body) {
+  const int threads = static_cast<int>(std::min<std::int64_t>(omp_get_max_threads(), batch));
+  if (threads <= 1) {
+    body(std::int64_t{0}, batch, 0);
+    return 1;
+  }
+  // The team may be smaller than asked for (nested in a parallel region, or
+  // OMP_DYNAMIC), so the shares follow the team actually running.
+  int team = 1;
+#pragma omp parallel num_threads(threads)
+  {
+    const int t = omp_get_thread_num(), size = omp_get_num_threads();
+    if (t == 0) team = size;
+    const std::int64_t first = batch * t / size, last = batch * (t + 1) / size;
+    body(first, last - first, t);
+  }
+  return team;
 }
 
 }  // namespace nn::cpu
