@@ -301,18 +301,18 @@ TEST_CASE("f32 convolutions that Winograd takes match direct loops, and the swit
   const TensorOptions opts = TensorOptions().dtype(Dtype::f32);
   // Every case has 32 or more channels on both sides of the 3x3 convolution
   // Winograd computes: stride 1 (partial 4x4 tiles, no or uneven padding) and
-  // stride 2 through the 2x2 space-to-depth view (4x4 kernels with padding
-  // 1, 5x5 with padding 1 and 2, odd image sizes); forward and transposed.
+  // stride 2 through the 2x2 space-to-depth view (5x5 kernels with padding 1
+  // and 2 on either side, odd image sizes); forward and transposed.
   const std::vector<TransposeCase> cases = {
       {{{2, 32, 13, 11}, {40, 32, 3, 3}, {1, 1}, {1, 1, 1, 1}, true}, {0, 0}},
       {{{3, 33, 10, 9}, {32, 33, 3, 3}, {1, 1}, {0, 0, 0, 0}, false}, {0, 0}},
       {{{1, 32, 9, 12}, {36, 32, 3, 3}, {1, 1}, {2, 0, 0, 1}, false}, {0, 0}},
-      {{{2, 8, 16, 16}, {32, 8, 4, 4}, {2, 2}, {1, 1, 1, 1}, true}, {0, 0}},
+      {{{2, 8, 16, 16}, {32, 8, 5, 5}, {2, 2}, {2, 1, 2, 1}, true}, {0, 0}},
       {{{2, 8, 17, 15}, {32, 8, 5, 5}, {2, 2}, {1, 2, 1, 2}, false}, {0, 0}},
-      {{{1, 9, 20, 22}, {33, 9, 5, 5}, {2, 2}, {2, 2, 2, 2}, true}, {0, 0}},
+      {{{1, 9, 24, 22}, {33, 9, 5, 5}, {2, 2}, {2, 2, 2, 2}, true}, {0, 0}},
   };
   const std::vector<TransposeCase> transposed = {
-      {{{2, 32, 12, 11}, {32, 8, 4, 4}, {2, 2}, {1, 1, 1, 1}, true}, {0, 0}},
+      {{{2, 32, 12, 11}, {32, 8, 5, 5}, {2, 2}, {1, 2, 1, 2}, true}, {1, 1}},
       {{{2, 40, 9, 7}, {40, 32, 3, 3}, {1, 1}, {1, 1, 1, 1}, false}, {0, 0}},
   };
   manual_seed(14);
@@ -323,11 +323,10 @@ TEST_CASE("f32 convolutions that Winograd takes match direct loops, and the swit
       const Tensor x = uniform(c.x, -1, 1, opts), w = uniform(c.w, -1, 1, opts);
       const Tensor b = c.bias ? uniform({c.w[transpose ? 1 : 0]}, -1, 1, opts) : Tensor();
       const std::vector<double> bias = c.bias ? b.to_vector<double>() : std::vector<double>{};
+      const std::int64_t out_h = (c.x[2] - 1) * c.stride.h + c.w[2] - c.padding.top - c.padding.bottom;
+      const std::int64_t out_w = (c.x[3] - 1) * c.stride.w + c.w[3] - c.padding.left - c.padding.right;
       const Grid want = transpose ? reference_scatter(Grid(x), Grid(w), bias, c.stride, c.padding,
-                                                      (c.x[2] - 1) * c.stride.h + c.w[2] - c.padding.top -
-                                                          c.padding.bottom,
-                                                      (c.x[3] - 1) * c.stride.w + c.w[3] - c.padding.left -
-                                                          c.padding.right)
+                                                      out_h + t.output_padding.h, out_w + t.output_padding.w)
                                   : reference_conv(Grid(x), Grid(w), bias, c.stride, c.padding);
       const Tensor r = uniform(want.shape, -1, 1, opts);
       const Grid want_gx = transpose ? reference_conv(Grid(r), Grid(w), {}, c.stride, c.padding)

@@ -18,10 +18,13 @@ constexpr std::int64_t kPoints = 36;  // transform points: kSpan * kSpan
 // source starts at src + r * in, row r of the result at dst + r * out. The
 // 2-d transforms apply them down the rows, then along each row. Written out
 // rather than as matrix products so that no product with zero is computed.
+// The rows of one array never overlap (ivdep: GCC would otherwise need more
+// run-time overlap checks than it makes, and leave the loops scalar).
 
 // B^T d: six input rows to six transform rows.
 void input_rows(const float* __restrict src, std::int64_t in, float* __restrict dst, std::int64_t out,
                 std::int64_t n) {
+#pragma GCC ivdep
   for (std::int64_t i = 0; i < n; ++i) {
     const float d0 = src[i], d1 = src[in + i], d2 = src[2 * in + i], d3 = src[3 * in + i], d4 = src[4 * in + i],
                 d5 = src[5 * in + i];
@@ -38,6 +41,7 @@ void input_rows(const float* __restrict src, std::int64_t in, float* __restrict 
 constexpr float kSixth = 1.0f / 6.0f;
 void kernel_rows(const float* __restrict src, std::int64_t in, float* __restrict dst, std::int64_t out,
                  std::int64_t n) {
+#pragma GCC ivdep
   for (std::int64_t i = 0; i < n; ++i) {
     const float g0 = src[i], g1 = src[in + i], g2 = src[2 * in + i];
     const float sum02 = g0 + g2, quarter = 0.25f * g0 + g2;
@@ -53,6 +57,7 @@ void kernel_rows(const float* __restrict src, std::int64_t in, float* __restrict
 // A^T m: six transform rows to four output rows.
 void output_rows(const float* __restrict src, std::int64_t in, float* __restrict dst, std::int64_t out,
                  std::int64_t n) {
+#pragma GCC ivdep
   for (std::int64_t i = 0; i < n; ++i) {
     const float m0 = src[i], m1 = src[in + i], m2 = src[2 * in + i], m3 = src[3 * in + i], m4 = src[4 * in + i],
                 m5 = src[5 * in + i];
