@@ -1,9 +1,8 @@
 #pragma once
-// 2-d convolution on the CPU as im2col + BLAS GEMM (f32 3x3-like ones by
-// Winograd where it pays, see conv_winograd.hpp). Each thread takes a share
-// of the batch and walks it in chunks whose column matrix stays in cache, so
-// memory does not grow with the batch and small feature maps still make wide
-// GEMMs. Stride-1 convolutions that narrow the channels are lowered from the
+// 2-d convolution on the CPU as im2col + BLAS GEMM (some f32 ones by
+// Winograd, see conv_winograd.hpp). Each thread takes a share of the batch
+// and walks it in chunks whose column matrix stays in cache, so memory does
+// not grow with the batch and small feature maps still make wide GEMMs. Stride-1 convolutions that narrow the channels are lowered from the
 // output side (see conv.cpp).
 #include "geometry/conv_geometry.hpp"
 #include "nn/tensor.hpp"

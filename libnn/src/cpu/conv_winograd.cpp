@@ -16,7 +16,9 @@ using geometry::PatchGeometry;
 // Below these, Winograd's transforms cost more than its GEMMs save: thin
 // GEMMs run far from the peak, partial output tiles waste products, and a 4x4
 // stride-2 kernel fills only 16 of its view's 36 taps (work ratio 0.56; it
-// measured 0.65-0.95 times the direct convolution's speed).
+// measured 0.65-0.95 times the direct convolution's speed; F(4x4, 2x2) on a
+// view shifted by one cell, where the kernel is 2x2, measured 0.7-1.15 times
+// in the forward pass and no faster over a training step).
 constexpr std::int64_t kMinChannels = 32;
 constexpr double kMaxWorkRatio = 0.45;
 
@@ -53,19 +55,23 @@ std::optional<WinogradView> winograd_view(const ConvGeometry& g) {
   return view;
 }
 
-// Winograd's products over the direct convolution's multiply-adds.
-double work_ratio(const ConvGeometry& g, const ConvGeometry& view) {
+// Winograd's products over the direct convolution's multiply-adds. Its 4x4
+// tiles cover the output of the convolution it computes: the view's output in
+// the forward pass, the view's input for the input gradient (larger than the
+// output for a convolution without padding).
+double work_ratio(const ConvGeometry& g, const ConvGeometry& view, bool input_gradient) {
   const PatchGeometry &d = g.patch, &v = view.patch;
-  const double tiles = static_cast<double>(((v.out_h + 3) / 4) * ((v.out_w + 3) / 4));
+  const std::int64_t rows = input_gradient ? v.in_h : v.out_h, cols = input_gradient ? v.in_w : v.out_w;
+  const double tiles = static_cast<double>(((rows + 3) / 4) * ((cols + 3) / 4));
   const double direct = static_cast<double>(d.channels * d.kernel_h * d.kernel_w * d.positions());
   return 36.0 * tiles * static_cast<double>(v.channels) / direct;
 }
 
-std::optional<WinogradView> chosen_view(const ConvGeometry& g) {
+std::optional<WinogradView> chosen_view(const ConvGeometry& g, bool input_gradient) {
   if (!cpu_winograd_enabled()) return std::nullopt;
   std::optional<WinogradView> view = winograd_view(g);
   if (!view || view->conv.patch.channels < kMinChannels || g.out_channels < kMinChannels ||
-      work_ratio(g, view->conv) > kMaxWorkRatio)
+      work_ratio(g, view->conv, input_gradient) > kMaxWorkRatio)
     return std::nullopt;
   return view;
 }
@@ -154,7 +160,7 @@ ScratchArray<float> adjoint_kernel(const float* w, std::int64_t out_channels, st
 }  // namespace
 
 bool winograd_forward(const float* x, const float* w, const ConvGeometry& g, float* y) {
-  const std::optional<WinogradView> view = chosen_view(g);
+  const std::optional<WinogradView> view = chosen_view(g, false);
   if (!view) return false;
   if (!view->space_to_depth) {
     winograd_conv3x3(x, w, g, y);
@@ -167,7 +173,7 @@ bool winograd_forward(const float* x, const float* w, const ConvGeometry& g, flo
 }
 
 bool winograd_backward_data(const float* grad_y, const float* w, const ConvGeometry& g, float* grad_x) {
-  const std::optional<WinogradView> view = chosen_view(g);
+  const std::optional<WinogradView> view = chosen_view(g, true);
   if (!view) return false;
   const ConvGeometry& v = view->conv;
   if (!view->space_to_depth) {
