@@ -11,7 +11,7 @@ build=${1:-build}
 device=${2:-cpu}
 steps=${3:-10}
 here=$(dirname "${BASH_SOURCE[0]}")
-"$build/bench/bench_acgan_step" --benchmark_filter="^acgan_step/${device}(_fastest)?/batch:64/" \
+"$build/bench/bench_acgan_step" --benchmark_filter="^acgan_step/${device}(_direct|_fastest)?/batch:64/" \
   --benchmark_min_time=6 --benchmark_repetitions=1
 # PyTorch gets as many CPU threads as libnn's OpenMP: OMP_NUM_THREADS when
 # set, else every core (Debian's build would otherwise use one).

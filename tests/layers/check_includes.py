@@ -38,10 +38,10 @@ LAYERED_DIRS = ["kernels", "libnn", "apps"]
 INCLUDE_ROOTS = ["libnn/include", "libnn/src", "kernels", "apps"]
 BACKENDS = {"cpu", "cuda", "geometry", "memory"}
 # The backends' view of the public headers: tensors, their dtypes and devices,
-# errors, random draws, loss enums and CUDA memory statistics, but no op,
-# module, optimiser or I/O above them.
+# errors, random draws, loss enums, the CPU and CUDA switches and CUDA memory
+# statistics, but no op, module, optimiser or I/O above them.
 VOCABULARY = {"nn/tensor.hpp", "nn/dtype.hpp", "nn/device.hpp", "nn/error.hpp", "nn/random.hpp", "nn/loss.hpp",
-              "nn/cuda.hpp"}
+              "nn/cpu.hpp", "nn/cuda.hpp"}
 RANK = {"kernels": 0, "backend": 1, "core": 2, "data": 3, "evaluation": 4, "apps": 5}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
