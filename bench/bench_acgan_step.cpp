@@ -74,7 +74,8 @@ void register_step(const char* name, nn::Device device, MathPolicy policy, std::
 
 // Names: acgan_step/<variant>/batch:<B>/steps:<N>/manual_time, N the steps
 // per timed window. cpu: batch 64 only (larger ones take minutes on 2
-// cores); cpu_direct: the same with Winograd convolutions switched off. The CUDA variants, registered only when a GPU is visible: cuda
+// cores); cpu_direct: the same with Winograd convolutions switched off. The
+// CUDA variants, registered only when a GPU is visible: cuda
 // (libnn's default deterministic algorithms, exact FP32), cuda_fastest (after
 // nn::set_deterministic(false): the fastest cuDNN algorithms, timed once per
 // shape) and cuda_fastest_tf32 (the same with TF32 tensor-core math).

@@ -13,11 +13,18 @@ steps=${3:-10}
 here=$(dirname "${BASH_SOURCE[0]}")
 "$build/bench/bench_acgan_step" --benchmark_filter="^acgan_step/${device}(_direct|_fastest)?/batch:64/" \
   --benchmark_min_time=6 --benchmark_repetitions=1
-# PyTorch gets as many CPU threads as libnn's OpenMP: OMP_NUM_THREADS when
-# set, else every core (Debian's build would otherwise use one).
+# PyTorch gets as many CPU threads as libnn's OpenMP (OMP_NUM_THREADS when
+# set, else every core; Debian's build would otherwise use one) and, on the
+# CPU, one: on small machines one thread can be its faster setting, which is
+# the reference.
 python=${PYTHON:-/usr/bin/python3}
-"$python" "$here/acgan_step.py" --device "$device" --steps "$steps" --threads "${OMP_NUM_THREADS:-$(nproc)}"
+threads=${OMP_NUM_THREADS:-$(nproc)}
+thread_settings=("$threads")
+if [ "$device" = cpu ] && [ "$threads" -gt 1 ]; then thread_settings=(1 "$threads"); fi
+for t in "${thread_settings[@]}"; do
+  "$python" "$here/acgan_step.py" --device "$device" --steps "$steps" --threads "$t"
+done
 # On CUDA also the fastest cuDNN algorithms, beside libnn's acgan_step/cuda_fastest.
 if [ "$device" = cuda ]; then
-  "$python" "$here/acgan_step.py" --device cuda --steps "$steps" --threads "${OMP_NUM_THREADS:-$(nproc)}" --fastest
+  "$python" "$here/acgan_step.py" --device cuda --steps "$steps" --threads "$threads" --fastest
 fi

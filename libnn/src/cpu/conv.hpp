@@ -2,8 +2,9 @@
 // 2-d convolution on the CPU as im2col + BLAS GEMM (some f32 ones by
 // Winograd, see conv_winograd.hpp). Each thread takes a share of the batch
 // and walks it in chunks whose column matrix stays in cache, so memory does
-// not grow with the batch and small feature maps still make wide GEMMs. Stride-1 convolutions that narrow the channels are lowered from the
-// output side (see conv.cpp).
+// not grow with the batch and small feature maps still make wide GEMMs.
+// Stride-1 convolutions that narrow the channels are lowered from the output
+// side (see conv.cpp).
 #include "geometry/conv_geometry.hpp"
 #include "nn/tensor.hpp"
 

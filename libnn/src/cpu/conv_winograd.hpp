@@ -3,8 +3,9 @@
 // winograd_conv3x3: stride-1 3x3 convolutions as they are, and stride-2
 // convolutions through the 2x2 space-to-depth view of their input, in which
 // they are stride-1 convolutions over four times the channels; a kernel that
-// covers 3x3 cells of that view (5x5 with padding 1 or 2) qualifies. The input gradient is the convolution of the output gradient
-// with the flipped kernel, so it takes the same route.
+// covers 3x3 cells of that view (5x5 with padding 1 or 2) qualifies. The
+// input gradient is the convolution of the output gradient with the flipped
+// kernel, so it takes the same route.
 #include "geometry/conv_geometry.hpp"
 
 namespace nn::cpu {

@@ -1,7 +1,6 @@
 #include "cpu/winograd.hpp"
 
 #include <algorithm>
-#include <vector>
 
 #include "cpu/gemm.hpp"
 #include "cpu/memory.hpp"
@@ -38,9 +37,9 @@ void input_rows(const float* __restrict src, std::int64_t in, float* __restrict 
 }
 
 // G g: three kernel rows to six transform rows.
-constexpr float kSixth = 1.0f / 6.0f;
 void kernel_rows(const float* __restrict src, std::int64_t in, float* __restrict dst, std::int64_t out,
                  std::int64_t n) {
+  constexpr float kSixth = 1.0f / 6.0f;
 #pragma GCC ivdep
   for (std::int64_t i = 0; i < n; ++i) {
     const float g0 = src[i], g1 = src[in + i], g2 = src[2 * in + i];
