@@ -24,9 +24,10 @@ trap 'rm -f "$json"' EXIT
 for m in ${models//,/ }; do
   "$build/bench/bench_autoencoder_step" --models="$m" --benchmark_filter="autoencoder_step/$m/$device" \
     --benchmark_min_time=3 --benchmark_repetitions=1 --benchmark_out="$json" --benchmark_out_format=json
+  # libnn's default run (not the cpu_direct one that the filter also matches).
   libnn=$("$python" -c 'import json, sys
 runs = json.load(open(sys.argv[1]))["benchmarks"]
-print(runs[0]["images/s"] if runs else "")' "$json")
+print(next((r["images/s"] for r in runs if "/" + sys.argv[2] + "/" in r["name"]), ""))' "$json" "$device")
   if [ -z "$libnn" ]; then
     echo "compare_autoencoder_step: no $device run of $m (no GPU visible?)" >&2
     exit 1
