@@ -32,6 +32,15 @@ double accuracy_of(const evaluation::AttributeControl& control, int a) {
 
 std::string cell(double v) { return std::isnan(v) ? "      -" : format("%7.3f", v); }
 
+// The judge's plain accuracy on the held-out real faces, averaged over the
+// judgeable attributes: what reconstructions' label accuracy compares with.
+double judgeable_accuracy(const evaluation::JudgeQuality& q) {
+  const std::vector<int> judgeable = q.judgeable_indices();
+  double sum = 0;
+  for (int a : judgeable) sum += q.accuracy[static_cast<std::size_t>(a)];
+  return judgeable.empty() ? 0 : sum / static_cast<double>(judgeable.size());
+}
+
 }  // namespace
 
 LoadedFaceJudge load_face_judge(const FaceJudgeSetup& setup, std::ostream& out) {
@@ -94,7 +103,7 @@ std::string judge_quality_table(const evaluation::JudgeQuality& q, const std::st
 
 std::string scores_table(const evaluation::GeneratorScores& s, const std::optional<evaluation::AutoencoderScores>& ae,
                          const evaluation::JudgeQuality& q) {
-  std::string text = format("  %-20s %7s %7s %7s\n", "attribute", "control", "edit", "judge");
+  std::string text = format("  %-20s %7s %7s %7s %7s\n", "attribute", "control", "edit", "recon.", "judge");
   std::vector<int> shown = q.judgeable_indices();
   for (int a : s.sheet_control.attributes)
     if (std::find(shown.begin(), shown.end(), a) == shown.end()) shown.push_back(a);
@@ -103,6 +112,7 @@ std::string scores_table(const evaluation::GeneratorScores& s, const std::option
         std::isnan(accuracy_of(s.control, a)) ? accuracy_of(s.sheet_control, a) : accuracy_of(s.control, a);
     text += format("  %-20s ", q.names[static_cast<std::size_t>(a)].c_str()) + cell(control) + " " +
             cell(ae ? accuracy_of(ae->edit, a) : std::nan("")) + " " +
+            cell(ae ? accuracy_of(ae->reconstruction, a) : std::nan("")) + " " +
             cell(q.balanced_accuracy[static_cast<std::size_t>(a)]) +
             (q.judgeable[static_cast<std::size_t>(a)] ? "" : "  (not judgeable)") + "\n";
   }
@@ -112,9 +122,12 @@ std::string scores_table(const evaluation::GeneratorScores& s, const std::option
   text += format("  Frechet distance: %.3f (real-vs-real floor %.3f, ratio %.2f)\n", s.frechet, s.frechet_floor,
                  s.frechet_floor > 0 ? s.frechet / s.frechet_floor : 0.0);
   text += format("  diversity: %.3f (real %.3f, ratio %.3f)\n", s.diversity, s.real_diversity, s.diversity_ratio());
-  if (ae)
+  if (ae) {
     text += format("  edit accuracy, macro mean: %.3f; held-out reconstruction MAE: %.4f\n", ae->edit.macro_mean,
                    ae->reconstruction_mae);
+    text += format("  labels read off the reconstructions, macro mean: %.3f (the judge on the real faces: %.3f)\n",
+                   ae->reconstruction.macro_mean, judgeable_accuracy(q));
+  }
   return text;
 }
 

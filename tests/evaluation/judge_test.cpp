@@ -216,7 +216,7 @@ TEST_CASE("the attribute judge and the generator evaluation on a small set of sy
     CHECK(a.control.accuracy == b.control.accuracy);
   }
 
-  SECTION("an autoencoder that copies the image and ignores y: MAE 0, edit accuracy 0") {
+  SECTION("an autoencoder that copies the image and ignores y: MAE 0, edit accuracy 0, the judge's own labels") {
     auto judge = shared_judge().judge;
     // The code's y is the judge's own verdict on the face, so a decoder that
     // ignores y shows the judge the opposite of every requested flip.
@@ -233,5 +233,30 @@ TEST_CASE("the attribute judge and the generator evaluation on a small set of sy
     CHECK(s.reconstruction_mae == 0.0);
     REQUIRE_FALSE(s.edit.accuracy.empty());
     for (double a : s.edit.accuracy) CHECK(a == 0.0);
+
+    // The reconstructions are the faces themselves, so the labels read off
+    // them are the judge's verdicts on the first edit_faces held-out faces.
+    const std::int64_t n = small_options().edit_faces;
+    const std::vector<float> seen = judge->probabilities(held_out_images(n)).to_vector<float>();
+    const auto set = faces(data::CelebaSplit::test);
+    std::vector<std::uint8_t> image(3 * 64 * 64);
+    std::vector<float> labels(static_cast<std::size_t>(n * 40));
+    for (std::int64_t i = 0; i < n; ++i) set->read(i, image.data(), labels.data() + i * 40);
+    const std::vector<int> judgeable = shared_judge().quality.judgeable_indices();
+    REQUIRE(s.reconstruction.attributes == judgeable);
+    double sum = 0, lowest = 1;
+    for (std::size_t j = 0; j < judgeable.size(); ++j) {
+      std::int64_t agree = 0;
+      for (std::int64_t i = 0; i < n; ++i) {
+        const auto at = static_cast<std::size_t>(i * 40 + judgeable[j]);
+        agree += (seen[at] > 0.5f) == (labels[at] > 0.5f);
+      }
+      const double expected = static_cast<double>(agree) / static_cast<double>(n);
+      CHECK(s.reconstruction.accuracy[j] == expected);
+      sum += expected;
+      lowest = std::min(lowest, expected);
+    }
+    CHECK(s.reconstruction.macro_mean == Approx(sum / static_cast<double>(judgeable.size())));
+    CHECK(lowest < 1.0);  // the judge errs somewhere: agreeing with its own verdicts would not pass
   }
 }

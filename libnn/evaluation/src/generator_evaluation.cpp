@@ -37,6 +37,20 @@ json::Value control_json(const AttributeControl& control, const std::vector<std:
   return v;
 }
 
+// Per-attribute fractions counts[i] / faces and their macro mean.
+AttributeControl fractions_of(const std::vector<std::int64_t>& counts, std::int64_t faces,
+                              const std::vector<int>& attributes) {
+  AttributeControl result;
+  result.attributes = attributes;
+  double sum = 0;
+  for (std::int64_t c : counts) {
+    result.accuracy.push_back(static_cast<double>(c) / static_cast<double>(faces));
+    sum += result.accuracy.back();
+  }
+  result.macro_mean = attributes.empty() ? 0 : sum / static_cast<double>(attributes.size());
+  return result;
+}
+
 }  // namespace
 
 AttributeSampler label_rows_sampler(std::vector<float> labels, std::int64_t attributes) {
@@ -160,7 +174,7 @@ AutoencoderScores GeneratorEvaluator::evaluate_autoencoder(const ImageEncoder& e
   AutoencoderScores scores;
   const std::int64_t faces = std::min(options_.edit_faces, real_images_.size(0));
   const std::vector<int> attributes = quality_.judgeable_indices();
-  std::vector<std::int64_t> agree(attributes.size(), 0);
+  std::vector<std::int64_t> agree(attributes.size(), 0), kept(attributes.size(), 0);
   double abs_error = 0;
   for (std::int64_t begin = 0; begin < faces; begin += options_.chunk) {
     const Tensor images = real_images_.slice_batch(begin, std::min(faces, begin + options_.chunk));
@@ -170,6 +184,12 @@ AutoencoderScores GeneratorEvaluator::evaluate_autoencoder(const ImageEncoder& e
     abs_error += mae(rebuilt, images).item() * static_cast<double>(n);
     const std::vector<float> y = code_y.to_vector<float>();
     const std::int64_t k = code_y.size(1);
+    const std::vector<float> rebuilt_seen = judge_->probabilities(rebuilt).to_vector<float>();
+    for (std::size_t i = 0; i < attributes.size(); ++i)
+      for (std::int64_t r = 0; r < n; ++r) {
+        const auto at = static_cast<std::size_t>(r * k + attributes[i]);
+        kept[i] += (rebuilt_seen[at] > 0.5f) == (real_labels_[static_cast<std::size_t>(begin * k) + at] > 0.5f);
+      }
     for (std::size_t i = 0; i < attributes.size(); ++i) {
       const int a = attributes[i];
       std::vector<float> edited = y, wanted(static_cast<std::size_t>(n));
@@ -185,13 +205,8 @@ AutoencoderScores GeneratorEvaluator::evaluate_autoencoder(const ImageEncoder& e
     }
   }
   scores.reconstruction_mae = abs_error / static_cast<double>(faces);
-  scores.edit.attributes = attributes;
-  double sum = 0;
-  for (std::int64_t a : agree) {
-    scores.edit.accuracy.push_back(static_cast<double>(a) / static_cast<double>(faces));
-    sum += scores.edit.accuracy.back();
-  }
-  scores.edit.macro_mean = attributes.empty() ? 0 : sum / static_cast<double>(attributes.size());
+  scores.edit = fractions_of(agree, faces, attributes);
+  scores.reconstruction = fractions_of(kept, faces, attributes);
   return scores;
 }
 
@@ -209,7 +224,9 @@ json::Value to_json(const GeneratorScores& s, const std::vector<std::string>& na
 
 json::Value to_json(const AutoencoderScores& s, const std::vector<std::string>& names) {
   json::Value v = json::Value::object();
-  v.add("edit", control_json(s.edit, names)).add("reconstruction_mae", json::Value::number(s.reconstruction_mae));
+  v.add("edit", control_json(s.edit, names))
+      .add("reconstruction_attributes", control_json(s.reconstruction, names))
+      .add("reconstruction_mae", json::Value::number(s.reconstruction_mae));
   return v;
 }
 

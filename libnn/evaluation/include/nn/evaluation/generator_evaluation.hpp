@@ -70,6 +70,9 @@ struct GeneratorScores {
 
 struct AutoencoderScores {
   AttributeControl edit;  // over the judgeable attributes
+  // How often the judge reads a face's own label off its reconstruction,
+  // over the judgeable attributes: what of each attribute survives E and G.
+  AttributeControl reconstruction;
   double reconstruction_mae = 0;
 };
 
