@@ -61,21 +61,38 @@ stage "$out/app.log" 90 bash -c 'app=$1 dir=$2
   cmp "$dir/a/losses.csv" "$dir/b/losses.csv" && cmp "$dir/a/losses.csv" "$dir/c/losses.csv" &&
   echo "reproducible: two fresh runs and a resumed one logged identical losses"' _ \
   "$build/apps/acgan_celeba/acgan_celeba" "$run_dir"
+# The main job's other modes on CUDA, from the quick run's checkpoint, and
+# the recipe options the presets leave off, a few steps each.
+stage "$out/app.log" 90 bash -c 'app=$1 dir=$2 faces=$2/cache/synthetic_faces_3000/img_align_celeba
+  ck=$dir/run/checkpoint_last.safetensors
+  "$app" --device cuda --generate "$ck" --attr Male --attr Eyeglasses --out "$dir/generate" &&
+  "$app" --device cuda --reconstruct "$ck" --images "$faces/000001.jpg,$faces/000002.jpg" --out "$dir/reconstruct" &&
+  "$app" --device cuda --evaluate "$ck" --cache "$dir/cache" --out "$dir/evaluate" | tail -4 &&
+  "$app" --device cuda --steps 40 --ae-warmup 20 --eval-every 0 --z encoder --fake-labels train-flip \
+    --d-fake-y-weight 0.5 --ae-z-noise 0.1 --g-read-z-weight 1 --out "$dir/options_a" --cache "$dir/cache" &&
+  "$app" --device cuda --steps 40 --ae-warmup 20 --eval-every 0 --fake-labels code-flip --ae-y labels \
+    --g-average 0.99 --out "$dir/options_b" --cache "$dir/cache"' _ \
+  "$build/apps/acgan_celeba/acgan_celeba" "$run_dir"
 # The three DCGANs' steps on CUDA, a few each (the tutorial28 D's batch norm
-# keeps batch statistics in eval mode).
+# keeps batch statistics in eval mode); tutorial28 also trains its judge and
+# scores its generator on CUDA at the end.
 for arch in radford64 wlu128 tutorial28; do
-  stage "$out/app.log" 60 "$build/apps/dcgan/dcgan" --device cuda --arch "$arch" --steps 30 --eval-every 0 \
-    --out "$run_dir/dcgan_$arch" --cache "$run_dir/cache"
+  evaluation=(--eval-every 0)
+  [ "$arch" = tutorial28 ] && evaluation=()
+  stage "$out/app.log" 60 "$build/apps/dcgan/dcgan" --device cuda --arch "$arch" --steps 30 \
+    ${evaluation[@]+"${evaluation[@]}"} --out "$run_dir/dcgan_$arch" --cache "$run_dir/cache"
 done
 # celeba_autoencoders' six models on CUDA, a few steps each on the 3,000
 # faces the other apps drew; model1 and model3 start from the encoders
-# trained just before them.
+# trained just before them; model2 also scores its sampled faces at the end.
 autoencoders="$build/apps/celeba_autoencoders/celeba_autoencoders"
 for model in encoder1 encoder2 model2 model4 model1:encoder1 model3:encoder2; do
-  encoder=()
+  encoder=() evaluation=(--eval-every 0)
   [[ $model == *:* ]] && encoder=(--encoder "$run_dir/ae_${model#*:}/checkpoint_last.safetensors")
+  [ "$model" = model2 ] && evaluation=()
   stage "$out/app.log" 45 "$autoencoders" --device cuda --model "${model%%:*}" ${encoder[@]+"${encoder[@]}"} \
-    --synthetic-count 3000 --batch 8 --steps 30 --eval-every 0 --out "$run_dir/ae_${model%%:*}" --cache "$run_dir/cache"
+    --synthetic-count 3000 --batch 8 --steps 30 ${evaluation[@]+"${evaluation[@]}"} --out "$run_dir/ae_${model%%:*}" \
+    --cache "$run_dir/cache"
 done
 
 stage "$out/sanitizer.log" 150 compute-sanitizer --tool memcheck --error-exitcode 3 \
