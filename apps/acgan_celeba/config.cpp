@@ -77,9 +77,12 @@ const std::vector<std::string> kGenerateOptions = {"--generate", "--attr", "--sa
 const std::vector<std::string> kReconstructOptions = {"--reconstruct", "--images", "--out", "--device", "--tf32"};
 const std::vector<std::string> kEvaluateOptions = {"--evaluate", "--out",        "--device", "--tf32",
                                                    "--cache",    "--eval-faces", "--eval-control"};
+const std::vector<std::string> kScoreRendererOptions = {
+    "--score-renderer", "--preset",     "--data",         "--synthetic-count", "--fraction", "--cache",
+    "--out",            "--device",     "--eval-faces",   "--eval-control",    "--halving",  "--fake-labels"};
 const std::vector<std::string> kSummaryOptions = {"--summary", "--input-noise", "--dropout"};
-const std::vector<std::string> kModeSwitches = {"--summary", "--generate", "--reconstruct", "--evaluate",
-                                                "--list-attributes"};
+const std::vector<std::string> kModeSwitches = {"--summary",  "--generate",       "--reconstruct",
+                                                "--evaluate", "--score-renderer", "--list-attributes"};
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
@@ -93,6 +96,7 @@ Mode mode_of(const Config& c) {
   if (!c.generate.empty()) return Mode::generate;
   if (!c.reconstruct.empty()) return Mode::reconstruct;
   if (!c.evaluate.empty()) return Mode::evaluate;
+  if (c.score_renderer) return Mode::score_renderer;
   return Mode::train;
 }
 
@@ -123,6 +127,9 @@ void check_mode_options(const Config& c) {
       case Mode::generate: applies = contains(kGenerateOptions, option), mode_name = "--generate"; break;
       case Mode::reconstruct: applies = contains(kReconstructOptions, option), mode_name = "--reconstruct"; break;
       case Mode::evaluate: applies = contains(kEvaluateOptions, option), mode_name = "--evaluate"; break;
+      case Mode::score_renderer:
+        applies = contains(kScoreRendererOptions, option), mode_name = "--score-renderer";
+        break;
       case Mode::train:
         applies = !contains({"--attr", "--samples", "--images"}, option), mode_name = "training";
         break;
@@ -210,6 +217,9 @@ bool parse_config(int argc, const char* const* argv, Config& c) {
   cli.bind("--evaluate", c.evaluate,
            "checkpoint to score with the attribute judge of its data set; prints a table and writes eval.json "
            "into --out (default: the checkpoint's folder)");
+  cli.bind("--score-renderer", c.score_renderer,
+           "score the synthetic faces' renderer, drawing exactly the attributes asked for, as if it were G: "
+           "the figures of a generator that follows every request, by the judge of the run's data set");
   cli.bind("--list-attributes", c.list_attributes, "print the 40 attribute names --attr takes, then exit");
   if (!cli.parse(argc, argv)) return false;
   c.given = cli.given();

@@ -47,9 +47,10 @@ struct Config : nn::apps::RunSettings {
   std::int64_t eval_faces = 2000;   // generated faces for the Frechet distance
   std::int64_t eval_control = 100;  // faces per side and attribute for attribute control
   bool list_attributes = false;  // print the attribute names and exit
+  bool score_renderer = false;   // score the synthetic faces' renderer as if it were G
 };
 
-enum class Mode { train, summary, generate, reconstruct, evaluate, list_attributes };
+enum class Mode { train, summary, generate, reconstruct, evaluate, score_renderer, list_attributes };
 Mode mode_of(const Config& config);
 bool was_given(const Config& config, const std::string& option);
 // The options a resumed run may change.

@@ -5,6 +5,12 @@
 
 namespace acgan {
 
+nn::data::PreprocessOptions face_preprocessing(const Config& config) {
+  nn::data::PreprocessOptions options;
+  options.halving = config.halving == "area" ? nn::data::Halving::area_average : nn::data::Halving::decimate;
+  return options;
+}
+
 TrainingData load_training_data(const Config& config) {
   nn::apps::FaceDataRequest request;
   request.program = "acgan_celeba";
@@ -12,8 +18,7 @@ TrainingData load_training_data(const Config& config) {
   request.cache_dir = config.cache_dir;
   request.synthetic_count = config.synthetic_count;
   request.fraction = config.fraction;
-  request.preprocess.halving =
-      config.halving == "area" ? nn::data::Halving::area_average : nn::data::Halving::decimate;
+  request.preprocess = face_preprocessing(config);
   nn::apps::FaceData faces = nn::apps::load_face_data(request);
   return {std::move(faces.dataset), std::move(faces.labels), std::move(faces.majority)};
 }

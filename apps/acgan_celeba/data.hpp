@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <nn/data/dataset.hpp>
+#include <nn/data/preprocess.hpp>
 #include <nn/nn.hpp>
 
 #include "acgan_celeba/config.hpp"
@@ -16,6 +17,9 @@ struct TrainingData {
   std::vector<float> labels;    // N x 40, 0/1
   std::vector<float> majority;  // 40: 1 where most training faces have the attribute
 };
+
+// How the run's faces are cut and halved to 64x64 (--halving).
+nn::data::PreprocessOptions face_preprocessing(const Config& config);
 
 TrainingData load_training_data(const Config& config);
 

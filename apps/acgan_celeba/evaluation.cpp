@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <ostream>
 
+#include "acgan_celeba/data.hpp"
+#include "common/synthetic_renderer.hpp"
 #include "nn/data/celeba_attributes.hpp"
 
 namespace acgan {
@@ -43,7 +45,7 @@ nn::apps::FaceJudge prepare_judge(const Config& config, nn::Device device, std::
   setup.program = "acgan_celeba";
   setup.celeba_dir = config.data;
   setup.cache_dir = config.cache_dir;
-  setup.preprocess.halving = config.halving == "area" ? nn::data::Halving::area_average : nn::data::Halving::decimate;
+  setup.preprocess = face_preprocessing(config);
   setup.device = device;
   setup.options.frechet_faces = config.eval_faces;
   setup.options.control_faces = config.eval_control;
@@ -75,6 +77,12 @@ Evaluation evaluate(const nn::apps::FaceJudge& judge, Encoder& encoder, Generato
   encoder.train(encoder_was_training);
   generator.train(generator_was_training);
   return evaluation;
+}
+
+nn::evaluation::GeneratorScores score_synthetic_renderer(const nn::apps::FaceJudge& judge, const Config& config,
+                                                         const std::vector<float>& training_labels, nn::Device device) {
+  return judge.evaluator->evaluate(
+      nn::apps::synthetic_renderer(face_preprocessing(config), training_sampler(config, training_labels), device));
 }
 
 std::string evaluation_table(const nn::apps::FaceJudge& judge, const Evaluation& evaluation) {

@@ -34,6 +34,12 @@ Evaluation evaluate(const nn::apps::FaceJudge& judge, Encoder& encoder, Generato
                     const LatentSource* latent_source, const Config& config,
                     const std::vector<float>& training_labels);
 
+// The synthetic faces' renderer scored as if it were G, with the attribute
+// vectors drawn as the run's training draws them: what a generator that
+// draws every request exactly would score.
+nn::evaluation::GeneratorScores score_synthetic_renderer(const nn::apps::FaceJudge& judge, const Config& config,
+                                                         const std::vector<float>& training_labels, nn::Device device);
+
 // The table printed for people and the eval.json text.
 std::string evaluation_table(const nn::apps::FaceJudge& judge, const Evaluation& evaluation);
 std::string evaluation_json(const nn::apps::FaceJudge& judge, const Evaluation& evaluation,

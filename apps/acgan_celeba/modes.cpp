@@ -1,4 +1,4 @@
-// The four modes of acgan_celeba: train, summary, generate, reconstruct.
+// The modes of acgan_celeba: train, summary, generate, reconstruct, evaluate, score the renderer.
 #include "acgan_celeba/modes.hpp"
 
 #include <cmath>
@@ -134,6 +134,26 @@ int evaluate_mode(const Config& command_line) {
   std::filesystem::create_directories(config.out);
   const std::string path = config.out + "/eval.json";
   nn::apps::write_file_atomically(path, evaluation_json(judge, evaluation, command_line.evaluate));
+  std::cout << "acgan_celeba: wrote " << path << "\n";
+  return 0;
+}
+
+int score_renderer_mode(const Config& command_line) {
+  Config config = command_line;
+  if (config.cache_dir.empty()) config.cache_dir = nn::apps::default_cache_dir(config.out);
+  const nn::Device device = pick_device(config.device);
+  const TrainingData data = load_training_data(config);
+  const nn::apps::FaceJudge judge = prepare_judge(config, device, std::cout);
+  const nn::evaluation::GeneratorScores scores = score_synthetic_renderer(judge, config, data.labels, device);
+  std::cout << "acgan_celeba: the synthetic faces' renderer, drawing exactly the attributes asked for, seen by the "
+               "attribute judge:\n"
+            << nn::apps::scores_table(scores, std::nullopt, judge.trained.quality);
+  std::filesystem::create_directories(config.out);
+  const std::string path = config.out + "/renderer_eval.json";
+  nn::json::Value v = nn::json::Value::object();
+  v.add("judge", nn::json::Value::string(judge.trained.path))
+      .add("renderer", nn::evaluation::to_json(scores, judge.trained.quality.names));
+  nn::apps::write_file_atomically(path, nn::json::dump(v, 2) + "\n");
   std::cout << "acgan_celeba: wrote " << path << "\n";
   return 0;
 }
@@ -292,6 +312,7 @@ int run_program(int argc, const char* const* argv) {
       case Mode::generate: return generate_mode(config);
       case Mode::reconstruct: return reconstruct_mode(config);
       case Mode::evaluate: return evaluate_mode(config);
+      case Mode::score_renderer: return score_renderer_mode(config);
       case Mode::train: return train_mode(config);
     }
     return 0;

@@ -18,6 +18,10 @@ int reconstruct_mode(const Config& config);
 // Scores a checkpoint with the attribute judge of its run's data set: prints
 // a table and writes <out>/eval.json (--out defaults to the checkpoint's folder).
 int evaluate_mode(const Config& config);
+// Prints the judge's view of the synthetic faces' renderer drawing exactly
+// the attributes asked for, the scores of a generator that follows y, and
+// writes them to <out>/renderer_eval.json.
+int score_renderer_mode(const Config& config);
 // Prints the 40 attribute names, one a line.
 int list_attributes_mode();
 // The program: parses argv and runs its mode. Returns 0, or prints the error

@@ -155,6 +155,34 @@ TEST_CASE("training evaluates each epoch into eval.csv, and --evaluate gives the
   CHECK(scores.find("generator")->find("control")->find("macro_mean")->as_number() == table.numbers("control").back());
 }
 
+TEST_CASE("scoring the faces' own renderer (--score-renderer) gives the same figures every time", "[acgan][evaluation]") {
+  const fs::path root = scratch("renderer");
+  nn::data::ensure_synthetic_celeba((root / "faces").string(), 300, 5);
+  const char* argv[] = {"acgan_celeba", "--score-renderer", "--eval-faces", "40", "--eval-control", "8"};
+  Config c;
+  REQUIRE(parse_config(6, argv, c));
+  REQUIRE(mode_of(c) == Mode::score_renderer);
+  c.data = (root / "faces").string();
+  c.out = (root / "scores").string();
+  c.cache_dir = (root / "cache").string();
+  REQUIRE(score_renderer_mode(c) == 0);
+  const std::string first = nn::testing::read_bytes(root / "scores" / "renderer_eval.json");
+  REQUIRE(score_renderer_mode(c) == 0);
+  CHECK(nn::testing::read_bytes(root / "scores" / "renderer_eval.json") == first);
+  const nn::json::Value scores = nn::json::parse(first);
+  const nn::json::Value* renderer = scores.find("renderer");
+  REQUIRE(renderer != nullptr);
+  const double control = renderer->find("control")->find("macro_mean")->as_number();
+  CHECK(control >= 0.0);
+  CHECK(control <= 1.0);
+  CHECK(renderer->find("sheet_control")->find("per_attribute")->find("Wearing_Hat") != nullptr);
+
+  const char* training_option[] = {"acgan_celeba", "--score-renderer", "--lr", "1e-3"};
+  Config refused;
+  CHECK_THROWS_WITH(parse_config(4, training_option, refused),
+                    Catch::Matchers::Contains("--lr does not apply to --score-renderer"));
+}
+
 TEST_CASE("bad options and a missing data folder fail with one clear line", "[acgan][errors]") {
   const fs::path root = scratch("errors");
   Config c = tiny_run(root / "run", root / "cache", 1);

@@ -632,14 +632,8 @@ void finish(const Face& f, Canvas& canvas, std::uint64_t seed, std::int64_t inde
   }
 }
 
-}  // namespace
-
-std::array<bool, kCelebaAttributeCount> synthetic_face_attributes(std::uint64_t seed, std::int64_t index) {
-  return attribute_row(sample_face_traits(seed, index));
-}
-
-SyntheticFace render_synthetic_face(std::uint64_t seed, std::int64_t index) {
-  const FaceTraits traits = sample_face_traits(seed, index);
+// Face `index` of `seed` (its geometry, colours and noise) with the given traits.
+SyntheticFace draw_face(const FaceTraits& traits, std::uint64_t seed, std::int64_t index) {
   const Face face = layout(traits, seed, index);
   Canvas canvas(kSyntheticFaceWidth, kSyntheticFaceHeight);
   Painter painter(face, canvas);
@@ -654,6 +648,21 @@ SyntheticFace render_synthetic_face(std::uint64_t seed, std::int64_t index) {
   const Vec2 mouth = frame.to_canvas({0, face.mouth_y}), crown = frame.to_canvas({0, -0.85 * face.ry});
   out.landmarks = {left.x, left.y, right.x, right.y, mouth.x, mouth.y, crown.x, crown.y, face.rx, face.ry, face.tilt};
   return out;
+}
+
+}  // namespace
+
+std::array<bool, kCelebaAttributeCount> synthetic_face_attributes(std::uint64_t seed, std::int64_t index) {
+  return attribute_row(sample_face_traits(seed, index));
+}
+
+SyntheticFace render_synthetic_face(std::uint64_t seed, std::int64_t index) {
+  return draw_face(sample_face_traits(seed, index), seed, index);
+}
+
+SyntheticFace render_synthetic_face(std::uint64_t seed, std::int64_t index,
+                                    const std::array<bool, kCelebaAttributeCount>& attributes) {
+  return draw_face(face_traits_from_row(attributes), seed, index);
 }
 
 }  // namespace nn::data

@@ -79,32 +79,49 @@ FaceTraits sample_face_traits(std::uint64_t seed, std::int64_t index) {
   return t;
 }
 
+namespace {
+
+using TraitField = bool FaceTraits::*;
+
+// Each CelebA label and the trait that holds it.
+constexpr std::pair<std::string_view, TraitField> kLabelledTraits[] = {
+    {"5_o_Clock_Shadow", &FaceTraits::five_o_clock_shadow}, {"Arched_Eyebrows", &FaceTraits::arched_eyebrows},
+    {"Attractive", &FaceTraits::attractive},                {"Bags_Under_Eyes", &FaceTraits::bags_under_eyes},
+    {"Bald", &FaceTraits::bald},                            {"Bangs", &FaceTraits::bangs},
+    {"Big_Lips", &FaceTraits::big_lips},                    {"Big_Nose", &FaceTraits::big_nose},
+    {"Black_Hair", &FaceTraits::black_hair},                {"Blond_Hair", &FaceTraits::blond_hair},
+    {"Blurry", &FaceTraits::blurry},                        {"Brown_Hair", &FaceTraits::brown_hair},
+    {"Bushy_Eyebrows", &FaceTraits::bushy_eyebrows},        {"Chubby", &FaceTraits::chubby},
+    {"Double_Chin", &FaceTraits::double_chin},              {"Eyeglasses", &FaceTraits::eyeglasses},
+    {"Goatee", &FaceTraits::goatee},                        {"Gray_Hair", &FaceTraits::gray_hair},
+    {"Heavy_Makeup", &FaceTraits::heavy_makeup},            {"High_Cheekbones", &FaceTraits::high_cheekbones},
+    {"Male", &FaceTraits::male},                            {"Mouth_Slightly_Open", &FaceTraits::mouth_slightly_open},
+    {"Mustache", &FaceTraits::mustache},                    {"Narrow_Eyes", &FaceTraits::narrow_eyes},
+    {"No_Beard", &FaceTraits::no_beard},                    {"Oval_Face", &FaceTraits::oval_face},
+    {"Pale_Skin", &FaceTraits::pale_skin},                  {"Pointy_Nose", &FaceTraits::pointy_nose},
+    {"Receding_Hairline", &FaceTraits::receding_hairline},  {"Rosy_Cheeks", &FaceTraits::rosy_cheeks},
+    {"Sideburns", &FaceTraits::sideburns},                  {"Smiling", &FaceTraits::smiling},
+    {"Straight_Hair", &FaceTraits::straight_hair},          {"Wavy_Hair", &FaceTraits::wavy_hair},
+    {"Wearing_Earrings", &FaceTraits::wearing_earrings},    {"Wearing_Hat", &FaceTraits::wearing_hat},
+    {"Wearing_Lipstick", &FaceTraits::wearing_lipstick},    {"Wearing_Necklace", &FaceTraits::wearing_necklace},
+    {"Wearing_Necktie", &FaceTraits::wearing_necktie},      {"Young", &FaceTraits::young}};
+static_assert(std::size(kLabelledTraits) == kCelebaAttributeCount);
+
+std::size_t column_of(std::string_view name) { return static_cast<std::size_t>(celeba_attribute_index(name)); }
+
+}  // namespace
+
 std::array<bool, kCelebaAttributeCount> attribute_row(const FaceTraits& t) {
-  const std::pair<std::string_view, bool> named[] = {
-      {"5_o_Clock_Shadow", t.five_o_clock_shadow}, {"Arched_Eyebrows", t.arched_eyebrows},
-      {"Attractive", t.attractive},                {"Bags_Under_Eyes", t.bags_under_eyes},
-      {"Bald", t.bald},                            {"Bangs", t.bangs},
-      {"Big_Lips", t.big_lips},                    {"Big_Nose", t.big_nose},
-      {"Black_Hair", t.black_hair},                {"Blond_Hair", t.blond_hair},
-      {"Blurry", t.blurry},                        {"Brown_Hair", t.brown_hair},
-      {"Bushy_Eyebrows", t.bushy_eyebrows},        {"Chubby", t.chubby},
-      {"Double_Chin", t.double_chin},              {"Eyeglasses", t.eyeglasses},
-      {"Goatee", t.goatee},                        {"Gray_Hair", t.gray_hair},
-      {"Heavy_Makeup", t.heavy_makeup},            {"High_Cheekbones", t.high_cheekbones},
-      {"Male", t.male},                            {"Mouth_Slightly_Open", t.mouth_slightly_open},
-      {"Mustache", t.mustache},                    {"Narrow_Eyes", t.narrow_eyes},
-      {"No_Beard", t.no_beard},                    {"Oval_Face", t.oval_face},
-      {"Pale_Skin", t.pale_skin},                  {"Pointy_Nose", t.pointy_nose},
-      {"Receding_Hairline", t.receding_hairline},  {"Rosy_Cheeks", t.rosy_cheeks},
-      {"Sideburns", t.sideburns},                  {"Smiling", t.smiling},
-      {"Straight_Hair", t.straight_hair},          {"Wavy_Hair", t.wavy_hair},
-      {"Wearing_Earrings", t.wearing_earrings},    {"Wearing_Hat", t.wearing_hat},
-      {"Wearing_Lipstick", t.wearing_lipstick},    {"Wearing_Necklace", t.wearing_necklace},
-      {"Wearing_Necktie", t.wearing_necktie},      {"Young", t.young}};
-  static_assert(std::size(named) == kCelebaAttributeCount);
   std::array<bool, kCelebaAttributeCount> row{};
-  for (const auto& [name, value] : named) row[static_cast<std::size_t>(celeba_attribute_index(name))] = value;
+  for (const auto& [name, field] : kLabelledTraits) row[column_of(name)] = t.*field;
   return row;
+}
+
+FaceTraits face_traits_from_row(const std::array<bool, kCelebaAttributeCount>& row) {
+  FaceTraits t;
+  for (const auto& [name, field] : kLabelledTraits) t.*field = row[column_of(name)];
+  t.full_beard = !t.no_beard && !t.goatee;
+  return t;
 }
 
 }  // namespace nn::data

@@ -26,5 +26,8 @@ struct FaceTraits {
 FaceTraits sample_face_traits(std::uint64_t seed, std::int64_t index);
 // The labels in CelebA's column order.
 std::array<bool, kCelebaAttributeCount> attribute_row(const FaceTraits& traits);
+// The traits a row of labels names, whether or not sample_face_traits ever
+// draws them together; a beard without a goatee is a full beard.
+FaceTraits face_traits_from_row(const std::array<bool, kCelebaAttributeCount>& row);
 
 }  // namespace nn::data

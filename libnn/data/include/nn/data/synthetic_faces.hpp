@@ -42,6 +42,13 @@ struct SyntheticFace {
 std::array<bool, kCelebaAttributeCount> synthetic_face_attributes(std::uint64_t seed, std::int64_t index);
 // Labels and drawing of face `index`.
 SyntheticFace render_synthetic_face(std::uint64_t seed, std::int64_t index);
+// Face `index` drawn with `attributes` in place of its own labels: what the
+// data's renderer makes of any request, combinations it never draws included
+// (a man wearing lipstick, a bald head with blond hair). With the face's own
+// labels it is render_synthetic_face(seed, index). A changed label may change
+// unrelated details too (which random draws a trait consumes differs).
+SyntheticFace render_synthetic_face(std::uint64_t seed, std::int64_t index,
+                                    const std::array<bool, kCelebaAttributeCount>& attributes);
 // CelebA's split: the first 80% of the faces train (0), the next 10%
 // validate (1), the rest test (2).
 int synthetic_face_partition(std::int64_t index, std::int64_t count);
