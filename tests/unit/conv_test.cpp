@@ -6,6 +6,7 @@
 
 #include <nn/nn.hpp>
 
+#include "cpu/conv_narrow.hpp"
 #include "support/conv_description.hpp"
 
 using namespace nn;
@@ -357,6 +358,55 @@ TEST_CASE("f32 convolutions that Winograd takes match direct loops, and the swit
       CHECK((outputs[0] != outputs[1]) == wc.output);
       CHECK((input_grads[0] != input_grads[1]) == wc.input_gradient);
     }
+}
+
+// Restores the narrow convolutions' build when a test ends, passed or not.
+struct NarrowBuildSetting {
+  cpu::NarrowConvBuild saved = cpu::narrow_conv_build();
+  explicit NarrowBuildSetting(cpu::NarrowConvBuild build) { cpu::set_narrow_conv_build(build); }
+  ~NarrowBuildSetting() { cpu::set_narrow_conv_build(saved); }
+};
+
+TEMPLATE_TEST_CASE("every build of the narrow convolutions matches direct loops", "[conv]", float, double) {
+  const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
+  // Stride 1 with at most four output channels: the generator's 8x8 output
+  // layer (smaller), rows that end inside a vector, one output channel, a
+  // 1x7 kernel (taps in passes of 4, 2 and 1), no padding, and a batch of one.
+  const std::vector<ConvCase> cases = {
+      {{2, 32, 16, 16}, {3, 32, 8, 8}, {1, 1}, {3, 4, 3, 4}, true},
+      {{2, 5, 9, 37}, {4, 5, 3, 5}, {1, 1}, {1, 1, 2, 2}, false},
+      {{3, 2, 7, 6}, {1, 2, 2, 3}, {1, 1}, {0, 1, 2, 0}, true},
+      {{1, 3, 5, 70}, {2, 3, 1, 7}, {1, 1}, {0, 0, 3, 3}, false},
+      {{2, 6, 6, 6}, {3, 6, 3, 3}, {1, 1}, {0, 0, 0, 0}, true},
+  };
+  const std::vector<cpu::NarrowConvBuild> builds = cpu::narrow_conv_builds();
+  if (builds.size() < 3) WARN("this CPU runs " << builds.size() << " of the 3 builds; the others are not tested");
+  manual_seed(15);
+  for (const ConvCase& c : cases) {
+    INFO(describe(c));
+    const Tensor x = uniform(c.x, -1, 1, opts), w = uniform(c.w, -1, 1, opts);
+    const Tensor b = c.bias ? uniform({c.w[0]}, -1, 1, opts) : Tensor();
+    const std::vector<double> bias = c.bias ? b.to_vector<double>() : std::vector<double>{};
+    const Grid want = reference_conv(Grid(x), Grid(w), bias, c.stride, c.padding);
+    const Tensor r = uniform(want.shape, -1, 1, opts);
+    const Grid want_gx = reference_scatter(Grid(r), Grid(w), {}, c.stride, c.padding, c.x[2], c.x[3]);
+    const Grid want_gw = reference_weight_grad(Grid(x), Grid(r), c.w[2], c.w[3], c.stride, c.padding);
+    std::vector<std::vector<double>> outputs;
+    for (const cpu::NarrowConvBuild build : builds) {
+      INFO("build " << static_cast<int>(build));
+      const NarrowBuildSetting setting(build);
+      Tensor xg = x.detach().set_requires_grad(true), wg = w.detach().set_requires_grad(true);
+      const Tensor y = conv2d(xg, wg, b, c.stride, c.padding);
+      check_close(y, want.shape, want.v, tolerance<TestType>());
+      sum(y * r).backward();
+      check_close(xg.grad(), want_gx.shape, want_gx.v, tolerance<TestType>());
+      check_close(wg.grad(), want_gw.shape, want_gw.v, tolerance<TestType>());
+      outputs.push_back(y.to_vector<double>());
+    }
+    // SSE2 multiplies and adds where the wider builds fuse the two: on the
+    // largest case different bits show that the switch changed the loops.
+    if (builds.size() > 1 && c.w[1] == 32) CHECK(outputs.front() != outputs.back());
+  }
 }
 
 TEST_CASE("conv_transpose2d is the adjoint of conv2d", "[conv]") {
