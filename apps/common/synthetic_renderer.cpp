@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/face_data.hpp"
@@ -30,7 +31,8 @@ Tensor render_requests(const Tensor& y, const Tensor& z, const data::PreprocessO
         "synthetic face " + std::to_string(face));
   }
   std::vector<Tensor> chw;
-  for (const Image& image : images) chw.push_back(tensor_from_image(image, -1, 1).reshape({1, image.channels, image.height, image.width}));
+  for (const Image& image : images)
+    chw.push_back(tensor_from_image(image, -1, 1).reshape({1, image.channels, image.height, image.width}));
   return concat(chw, 0).to(y.device());
 }
 

@@ -155,7 +155,8 @@ TEST_CASE("training evaluates each epoch into eval.csv, and --evaluate gives the
   CHECK(scores.find("generator")->find("control")->find("macro_mean")->as_number() == table.numbers("control").back());
 }
 
-TEST_CASE("scoring the faces' own renderer (--score-renderer) gives the same figures every time", "[acgan][evaluation]") {
+TEST_CASE("scoring the faces' own renderer (--score-renderer) gives the same figures every time",
+          "[acgan][evaluation]") {
   const fs::path root = scratch("renderer");
   nn::data::ensure_synthetic_celeba((root / "faces").string(), 300, 5);
   const char* argv[] = {"acgan_celeba", "--score-renderer", "--eval-faces", "40", "--eval-control", "8"};

@@ -314,7 +314,8 @@ TEST_CASE("synthetic faces: labels asked for are drawn, even where the data neve
       const auto darkest = [&](const nn::Image& im) {
         double d = 255;
         for (int y = static_cast<int>(cy) - 8; y <= static_cast<int>(cy) + 2; ++y)
-          for (int x = static_cast<int>(cx) - 2; x <= static_cast<int>(cx) + 2; ++x) d = std::min(d, luminance(im, x, y));
+          for (int x = static_cast<int>(cx) - 2; x <= static_cast<int>(cx) + 2; ++x)
+            d = std::min(d, luminance(im, x, y));
         return d;
       };
       ++glasses_faces;

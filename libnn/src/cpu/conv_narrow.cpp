@@ -9,14 +9,14 @@
 #include <vector>
 
 #include "cpu/memory.hpp"
-#include "nn/error.hpp"
 #include "cpu/parallel.hpp"
+#include "nn/error.hpp"
 
-// The loops are written on GCC's vector types, one register wide. On x86-64
-// they are also compiled for AVX2 (x86-64-v3) and AVX-512 (x86-64-v4)
-// machines, and the first call picks the build the CPU can run; the library
-// itself targets plain x86-64.
-#if defined(__x86_64__) && defined(__GNUC__)
+// The loops are written on GCC's vector types, one register wide. With GCC
+// on x86-64 they are also compiled for AVX2 (x86-64-v3) and AVX-512
+// (x86-64-v4) machines, and the first call picks the widest build the CPU
+// can run; the library itself targets plain x86-64.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define NN_NARROW_CONV_X86 1
 #endif
 
@@ -133,7 +133,6 @@ template <class T, int kBytes>
     }
   }
 }
-
 
 // The sizes of one image's weight gradient.
 struct WeightSums {
