@@ -1,14 +1,12 @@
 #include "cpu/conv.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
-#include <optional>
 #include <type_traits>
-#include <vector>
 
+#include "cpu/batch_sums.hpp"
 #include "cpu/conv_narrow.hpp"
 #include "cpu/conv_winograd.hpp"
+#include "cpu/flipped_kernel.hpp"
 #include "cpu/gemm.hpp"
 #include "cpu/im2col.hpp"
 #include "cpu/memory.hpp"
@@ -59,24 +57,16 @@ PatchMap swapped_map(const geometry::ConvGeometry& g) {
   return {s, p.channels};
 }
 
-// Between w [O, C, kh, kw] and the swapped map's M [C, O*kh*kw] with flipped
-// taps: M[c, (o, i, j)] = w[o, c, kh-1-i, kw-1-j].
+// Between w [O, C, kh, kw] and the swapped map's M [C, O*kh*kw]: w's
+// flipped kernel (cpu/flipped_kernel.hpp) read as a matrix.
 template <class T>
 void swap_weight(const T* w, const geometry::ConvGeometry& g, T* m) {
-  const std::int64_t kh = g.patch.kernel_h, kw = g.patch.kernel_w, taps = kh * kw;
-  const std::int64_t in_c = g.patch.channels, row = g.out_channels * taps;
-  for (std::int64_t o = 0; o < g.out_channels; ++o)
-    for (std::int64_t c = 0; c < in_c; ++c)
-      for (std::int64_t t = 0; t < taps; ++t) m[c * row + o * taps + (taps - 1 - t)] = w[(o * in_c + c) * taps + t];
+  flip_kernel(w, g.out_channels, g.patch.channels, g.patch.kernel_h * g.patch.kernel_w, m);
 }
 
 template <class T>
 void unswap_weight(const T* m, const geometry::ConvGeometry& g, T* w) {
-  const std::int64_t kh = g.patch.kernel_h, kw = g.patch.kernel_w, taps = kh * kw;
-  const std::int64_t in_c = g.patch.channels, row = g.out_channels * taps;
-  for (std::int64_t o = 0; o < g.out_channels; ++o)
-    for (std::int64_t c = 0; c < in_c; ++c)
-      for (std::int64_t t = 0; t < taps; ++t) w[(o * in_c + c) * taps + t] = m[c * row + o * taps + (taps - 1 - t)];
+  unflip_kernel(m, g.out_channels, g.patch.channels, g.patch.kernel_h * g.patch.kernel_w, w);
 }
 
 // Elements of one thread's column matrix per chunk (512 KiB in f32, this
@@ -172,19 +162,11 @@ void apply_adjoint(const PatchMap& map, std::int64_t batch, const T* m, const T*
 }
 
 // grad_m = sum over the batch of plain . im2col(expanded)^T, overwriting
-// grad_m. Each thread sums its share into its own matrix; the shares are
-// added in thread order, so the result does not depend on timing.
+// grad_m (cpu/batch_sums.hpp: the threads' shares added in thread order).
 template <class T>
 void matrix_gradient(const PatchMap& map, std::int64_t batch, const T* expanded, const T* plain, T* grad_m) {
   const std::int64_t rows = map.patch.rows(), channels = map.plain_channels, positions = map.patch.positions();
-  const std::int64_t size = channels * rows;
-  std::vector<std::optional<ScratchArray<T>>> partial(static_cast<std::size_t>(omp_get_max_threads()));
-  const int threads = parallel_shares(batch, [&](std::int64_t first, std::int64_t count, int thread) {
-    T* target = grad_m;
-    if (thread > 0) {
-      target = partial[static_cast<std::size_t>(thread)].emplace(size).get();
-    }
-    std::fill(target, target + size, T(0));
+  sum_over_batch(batch, channels * rows, grad_m, [&](std::int64_t first, std::int64_t count, T* target) {
     over_chunks<T>(map, batch, first, count, [&](std::int64_t n0, std::int64_t images, std::int64_t width,
                                                  Scratch<T>& s) {
       im2col(expanded + n0 * map.expanded_size(), images, map.patch, s.columns.get());
@@ -196,10 +178,6 @@ void matrix_gradient(const PatchMap& map, std::int64_t batch, const T* expanded,
       gemm(false, true, channels, rows, width, T(1), src, width, s.columns.get(), width, T(1), target, rows);
     });
   });
-  for (int t = 1; t < threads; ++t) {
-    const T* p = partial[static_cast<std::size_t>(t)]->get();
-    for (std::int64_t i = 0; i < size; ++i) grad_m[i] += p[i];
-  }
 }
 
 // The swapped map's M for the weights w.

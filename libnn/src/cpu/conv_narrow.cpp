@@ -1,13 +1,12 @@
 #include "cpu/conv_narrow.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <optional>
 #include <vector>
 
+#include "cpu/batch_sums.hpp"
+#include "cpu/flipped_kernel.hpp"
 #include "cpu/memory.hpp"
 #include "cpu/parallel.hpp"
 #include "nn/error.hpp"
@@ -330,13 +329,8 @@ void narrow_conv_backward_data(const T* grad_y, const T* w, const geometry::Conv
   // grad_x[c][y][x] = sum over o, ky, kx of w[o][c][ky][kx] * grad_y[o][y + pad_top - ky][x + pad_left - kx]:
   // a correlation of grad_y, padded by kernel - 1 - pad before, with the
   // kernel flipped and its channel axes swapped.
-  const std::int64_t taps = p.kernel_h * p.kernel_w;
-  std::vector<T> flipped(static_cast<std::size_t>(g.out_channels * p.channels * taps));
-  for (std::int64_t o = 0; o < g.out_channels; ++o)
-    for (std::int64_t c = 0; c < p.channels; ++c)
-      for (std::int64_t t = 0; t < taps; ++t)
-        flipped[static_cast<std::size_t>((c * g.out_channels + o) * taps + taps - 1 - t)] =
-            w[(o * p.channels + c) * taps + t];
+  ScratchArray<T> flipped(g.out_channels * p.rows());
+  flip_kernel(w, g.out_channels, p.channels, p.kernel_h * p.kernel_w, flipped.get());
   const PaddedPlanes in{.rows = std::max(p.in_h + p.kernel_h - 1, p.kernel_h - 1 - p.pad_top + p.out_h),
                         .cols = std::max(round_up(p.in_w, kBlock<T>) + p.kernel_w - 1,
                                          p.kernel_w - 1 - p.pad_left + p.out_w),
@@ -354,7 +348,7 @@ void narrow_conv_backward_data(const T* grad_y, const T* w, const geometry::Conv
     ScratchArray<T> padded(g.out_channels * in.plane());
     for (std::int64_t n = first; n < first + count; ++n) {
       pad_planes(grad_y + n * g.out_channels * p.positions(), g.out_channels, p.out_h, p.out_w, in, padded.get());
-      run.correlate(padded.get(), flipped.data(), c, grad_x + n * p.image_size());
+      run.correlate(padded.get(), flipped.get(), c, grad_x + n * p.image_size());
     }
   });
 }
@@ -371,10 +365,7 @@ void narrow_conv_backward_weight(const T* x, const T* grad_y, const geometry::Co
                      .x = padded_input<T>(g, columns),
                      .g = {.rows = p.out_h, .cols = columns, .top = 0, .left = 0}};
   const Kernels<T> run = kernels<T>();
-  std::vector<std::optional<ScratchArray<T>>> partial(static_cast<std::size_t>(omp_get_max_threads()));
-  const int threads = parallel_shares(g.batch, [&](std::int64_t first, std::int64_t count, int thread) {
-    T* sums = thread == 0 ? grad_w : partial[static_cast<std::size_t>(thread)].emplace(size).get();
-    std::fill(sums, sums + size, T(0));
+  sum_over_batch(g.batch, size, grad_w, [&](std::int64_t first, std::int64_t count, T* sums) {
     ScratchArray<T> padded_x(p.channels * s.x.plane()), padded_g(g.out_channels * s.g.plane());
     for (std::int64_t n = first; n < first + count; ++n) {
       pad_planes(x + n * p.image_size(), p.channels, p.in_h, p.in_w, s.x, padded_x.get());
@@ -382,10 +373,6 @@ void narrow_conv_backward_weight(const T* x, const T* grad_y, const geometry::Co
       run.weight_sums(padded_x.get(), padded_g.get(), s, sums);
     }
   });
-  for (int t = 1; t < threads; ++t) {
-    const T* sums = partial[static_cast<std::size_t>(t)]->get();
-    for (std::int64_t i = 0; i < size; ++i) grad_w[i] += sums[i];
-  }
 }
 
 template void narrow_conv_forward<float>(const float*, const float*, const geometry::ConvGeometry&, float*);

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "cpu/flipped_kernel.hpp"
 #include "cpu/memory.hpp"
 #include "cpu/parallel.hpp"
 #include "cpu/winograd.hpp"
@@ -148,12 +149,10 @@ ConvGeometry adjoint(const ConvGeometry& g) {
   return a;
 }
 
-// flipped[c, o, 2 - i, 2 - j] = w[o, c, i, j] for 3x3 kernels w [O, C, 3, 3].
+// The flipped kernel (cpu/flipped_kernel.hpp) of 3x3 kernels w [O, C, 3, 3].
 ScratchArray<float> adjoint_kernel(const float* w, std::int64_t out_channels, std::int64_t channels) {
   ScratchArray<float> flipped(out_channels * channels * 9);
-  for (std::int64_t o = 0; o < out_channels; ++o)
-    for (std::int64_t c = 0; c < channels; ++c)
-      for (std::int64_t t = 0; t < 9; ++t) flipped[(c * out_channels + o) * 9 + 8 - t] = w[(o * channels + c) * 9 + t];
+  flip_kernel(w, out_channels, channels, 9, flipped.get());
   return flipped;
 }
 
