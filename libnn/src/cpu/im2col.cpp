@@ -204,7 +204,7 @@ void col2im_phases(const T* columns, std::int64_t count, const geometry::PatchGe
         const PhaseShift row = phase_shift(ki - g.pad_top);
         for (std::int64_t kj = 0; kj < g.kernel_w; ++kj) {
           const Span xs = spans.cols[static_cast<std::size_t>(kj)];
-          if (xs.hi == xs.lo) continue;
+          if (xs.hi == xs.lo || ys.hi == ys.lo) continue;
           const PhaseShift col = phase_shift(kj - g.pad_left);
           const T* in = columns + ((c * g.kernel_h + ki) * g.kernel_w + kj) * ld + b * positions;
           T* plane = phases.get() + (2 * row.phase + col.phase) * positions;
