@@ -227,9 +227,10 @@ TEMPLATE_TEST_CASE("conv2d forward and gradients match direct loops", "[conv]", 
       {{1, 16, 64, 64}, {2, 16, 8, 8}, {1, 1}, {3, 4, 3, 4}, false},
       // Stride 2 with an even input twice the output, split into phase
       // planes: the 4x4 kernel of the DCGANs, Keras' uneven padding of a
-      // 3x3 kernel, 5x5 and 6x6 kernels reaching two phase cells out, a
-      // 2x2 kernel without padding, padding only at the top, an input whose
-      // phase planes are taller than wide, and a batch in several chunks.
+      // 3x3 kernel, 5x5 and 6x6 kernels whose taps reach a phase cell to
+      // either side, a 2x2 kernel without padding, padding only at the top
+      // (taps two phase cells back), an input whose phase planes are taller
+      // than wide, and a batch in several chunks.
       {{2, 3, 8, 6}, {4, 3, 4, 4}, {2, 2}, {1, 1, 1, 1}, true},
       {{2, 2, 6, 8}, {3, 2, 3, 3}, {2, 2}, {0, 1, 0, 1}, false},
       {{1, 3, 10, 10}, {2, 3, 5, 5}, {2, 2}, {2, 2, 2, 2}, true},
