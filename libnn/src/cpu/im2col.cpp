@@ -111,22 +111,14 @@ PhaseShift phase_shift(std::int64_t offset) {
   return {offset - 2 * shift, shift};
 }
 
-template <class T>
-void add_to(const T* src, std::int64_t n, T* dst) {
-  for (std::int64_t i = 0; i < n; ++i) dst[i] += src[i];
-}
-
 // Phase (py, px) of a [2h, 2w] plane goes to phases + (2 * py + px) * h * w.
 template <class T>
 void split_phases(const T* plane, std::int64_t h, std::int64_t w, T* phases) {
   for (std::int64_t y = 0; y < 2 * h; ++y) {
     const T* src = plane + y * 2 * w;
     T* even = phases + (y % 2) * 2 * h * w + (y / 2) * w;
-    T* odd = even + h * w;
-    for (std::int64_t i = 0; i < w; ++i) {
-      even[i] = src[2 * i];
-      odd[i] = src[2 * i + 1];
-    }
+    gather(src, w, 2, even);
+    gather(src + 1, w, 2, even + h * w);
   }
 }
 
@@ -210,11 +202,11 @@ void col2im_phases(const T* columns, std::int64_t count, const geometry::PatchGe
           T* plane = phases.get() + (2 * row.phase + col.phase) * positions;
           const std::int64_t n = xs.hi - xs.lo;
           if (n == g.out_w) {  // no column shift: the rows are one contiguous span
-            add_to(in + ys.lo * g.out_w, (ys.hi - ys.lo) * g.out_w, plane + (ys.lo + row.shift) * g.out_w);
+            scatter_add(in + ys.lo * g.out_w, (ys.hi - ys.lo) * g.out_w, 1, plane + (ys.lo + row.shift) * g.out_w);
             continue;
           }
           for (std::int64_t oy = ys.lo; oy < ys.hi; ++oy)
-            add_to(in + oy * g.out_w + xs.lo, n, plane + (oy + row.shift) * g.out_w + xs.lo + col.shift);
+            scatter_add(in + oy * g.out_w + xs.lo, n, 1, plane + (oy + row.shift) * g.out_w + xs.lo + col.shift);
         }
       }
       merge_phases(phases.get(), g.out_h, g.out_w, images + t * 4 * positions);
@@ -226,11 +218,11 @@ void col2im_phases(const T* columns, std::int64_t count, const geometry::PatchGe
 
 template <class T>
 void im2col(const T* images, std::int64_t count, const geometry::PatchGeometry& g, T* columns) {
+  const TapSpans spans = tap_spans(g);
+  if (splits_into_phases(g)) return im2col_phases(images, count, g, spans, columns);
   const std::int64_t positions = g.positions(), ld = count * positions, plane_size = g.in_h * g.in_w;
   const std::int64_t tasks = count * g.channels;
   const bool unit_stride = g.stride_h == 1 && g.stride_w == 1 && g.out_w == g.in_w;
-  const TapSpans spans = tap_spans(g);
-  if (splits_into_phases(g)) return im2col_phases(images, count, g, spans, columns);
   // One task fills the kernel_h * kernel_w row segments of one image channel.
 #pragma omp parallel for schedule(static) if (tasks * g.kernel_h * g.kernel_w * positions >= kParallelGrain)
   for (std::int64_t t = 0; t < tasks; ++t) {
@@ -251,10 +243,10 @@ void im2col(const T* images, std::int64_t count, const geometry::PatchGeometry& 
 
 template <class T>
 void col2im(const T* columns, std::int64_t count, const geometry::PatchGeometry& g, T* images) {
-  const std::int64_t positions = g.positions(), ld = count * positions;
-  const std::int64_t plane_size = g.in_h * g.in_w, tasks = count * g.channels;
   const TapSpans spans = tap_spans(g);
   if (splits_into_phases(g)) return col2im_phases(columns, count, g, spans, images);
+  const std::int64_t positions = g.positions(), ld = count * positions;
+  const std::int64_t plane_size = g.in_h * g.in_w, tasks = count * g.channels;
   // One task owns one image channel, so the scatter needs no atomics.
 #pragma omp parallel for schedule(static) if (tasks * plane_size >= kParallelGrain)
   for (std::int64_t t = 0; t < tasks; ++t) {
