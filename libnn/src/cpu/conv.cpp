@@ -5,6 +5,7 @@
 
 #include "cpu/batch_sums.hpp"
 #include "cpu/conv_narrow.hpp"
+#include "cpu/conv_taps.hpp"
 #include "cpu/conv_winograd.hpp"
 #include "cpu/flipped_kernel.hpp"
 #include "cpu/gemm.hpp"
@@ -193,6 +194,7 @@ void forward_typed(const T* x, const T* w, const geometry::ConvGeometry& g, T* y
   if constexpr (std::is_same_v<T, float>)
     if (winograd_forward(x, w, g, y)) return;
   if (narrow_conv_fits(g)) return narrow_conv_forward(x, w, g, y);
+  if (tap_conv_fits(g)) return tap_conv_forward(x, w, g, y);
   if (!lowers_swapped(g)) return apply(direct_map(g), g.batch, w, x, y);
   const PatchMap map = swapped_map(g);
   apply_adjoint(map, g.batch, swapped_weight(w, g, map).get(), x, y);
@@ -203,6 +205,7 @@ void backward_data_typed(const T* grad_y, const T* w, const geometry::ConvGeomet
   if constexpr (std::is_same_v<T, float>)
     if (winograd_backward_data(grad_y, w, g, grad_x)) return;
   if (narrow_conv_fits(g)) return narrow_conv_backward_data(grad_y, w, g, grad_x);
+  if (tap_conv_fits(g)) return tap_conv_backward_data(grad_y, w, g, grad_x);
   if (!lowers_swapped(g)) return apply_adjoint(direct_map(g), g.batch, w, grad_y, grad_x);
   const PatchMap map = swapped_map(g);
   apply(map, g.batch, swapped_weight(w, g, map).get(), grad_y, grad_x);
@@ -211,6 +214,7 @@ void backward_data_typed(const T* grad_y, const T* w, const geometry::ConvGeomet
 template <class T>
 void backward_weight_typed(const T* x, const T* grad_y, const geometry::ConvGeometry& g, T* grad_w) {
   if (narrow_conv_fits(g)) return narrow_conv_backward_weight(x, grad_y, g, grad_w);
+  if (tap_conv_fits(g)) return tap_conv_backward_weight(x, grad_y, g, grad_w);
   if (!lowers_swapped(g)) return matrix_gradient(direct_map(g), g.batch, x, grad_y, grad_w);
   const PatchMap map = swapped_map(g);
   ScratchArray<T> grad_m(map.plain_channels * map.patch.rows());

@@ -5,6 +5,7 @@
 
 #include "cpu/memory.hpp"
 #include "cpu/parallel.hpp"
+#include "cpu/phase_planes.hpp"
 
 namespace nn::cpu {
 namespace {
@@ -90,26 +91,10 @@ void unit_stride_row(const T* plane, const geometry::PatchGeometry& g, std::int6
   shifted_copy(plane, g.in_h * g.in_w, g.positions(), g.out_w, shift, xs, out);
 }
 
-// Stride-2 patches whose output is half an even-sized input (the 4x4
-// stride-2 convolutions of the DCGANs and the AE-AC-GAN, and their
-// transposes) split each input plane into its four phases, the cells of even
-// or odd row and even or odd column. Kernel tap k at offset k - pad reads
-// phase (k - pad) mod 2 at output index + floor((k - pad) / 2): every tap is
-// a shifted copy of one out_h x out_w phase plane instead of a strided
+// Phase planes (cpu/phase_planes.hpp) turn every tap of a stride-2 patch
+// into a shifted copy of one out_h x out_w phase plane instead of a strided
 // gather per output row. The column matrix, and col2im's sums in their order,
 // are the same as the general path's.
-bool splits_into_phases(const geometry::PatchGeometry& g) {
-  return g.stride_h == 2 && g.stride_w == 2 && g.in_h == 2 * g.out_h && g.in_w == 2 * g.out_w;
-}
-
-struct PhaseShift {
-  std::int64_t phase, shift;
-};
-
-PhaseShift phase_shift(std::int64_t offset) {
-  const std::int64_t shift = offset >= 0 ? offset / 2 : -((1 - offset) / 2);
-  return {offset - 2 * shift, shift};
-}
 
 // Phase (py, px) of a [2h, 2w] plane goes to phases + (2 * py + px) * h * w.
 template <class T>

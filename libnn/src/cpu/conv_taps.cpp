@@ -1,0 +1,229 @@
+#include "cpu/conv_taps.hpp"
+
+#include <algorithm>
+
+#include "cpu/batch_sums.hpp"
+#include "cpu/gemm.hpp"
+#include "cpu/memory.hpp"
+#include "cpu/parallel.hpp"
+#include "cpu/phase_planes.hpp"
+
+namespace nn::cpu {
+namespace {
+
+using geometry::ConvGeometry;
+using geometry::PatchGeometry;
+
+// Each tap's GEMM is as deep as the channels on one side, and a row of cells
+// is as wide as out_w times a thread's images. Below these the GEMMs run far
+// from OpenBLAS's peak, and on larger outputs the padding's share of the
+// products is too small to pay for the layout's copies: the column-matrix
+// lowering is faster.
+constexpr std::int64_t kMinChannels = 64;
+constexpr std::int64_t kMinBatchWidth = 128;
+constexpr std::int64_t kMaxCells = 64;
+
+// Along one axis, a tap reads its phase plane at output index + shift;
+// output indices [first, last) read inside the image.
+struct TapAxis {
+  std::int64_t phase, shift, first, last;
+};
+
+TapAxis tap_axis(std::int64_t k, std::int64_t pad, std::int64_t out) {
+  const PhaseShift p = phase_shift(k - pad);
+  const std::int64_t first = std::clamp<std::int64_t>(-p.shift, 0, out);
+  const std::int64_t last = std::clamp<std::int64_t>(out - p.shift, first, out);
+  return {p.phase, p.shift, first, last};
+}
+
+// Calls fn(tap, phase, rows, cols) for each tap ky * kernel_w + kx, with
+// its phase plane 2 * row phase + column phase.
+template <class Fn>
+void for_each_tap(const PatchGeometry& p, Fn&& fn) {
+  for (std::int64_t ky = 0; ky < p.kernel_h; ++ky)
+    for (std::int64_t kx = 0; kx < p.kernel_w; ++kx) {
+      const TapAxis rows = tap_axis(ky, p.pad_top, p.out_h), cols = tap_axis(kx, p.pad_left, p.out_w);
+      fn(ky * p.kernel_w + kx, 2 * rows.phase + cols.phase, rows, cols);
+    }
+}
+
+// Calls run(out, in, width) for the stretches of output cells one tap
+// reaches inside the image: offsets into an output plane and into the tap's
+// phase plane, and the width, in values (cells times `count` images). A tap
+// that reaches whole rows reaches them in one stretch.
+template <class Run>
+void for_each_stretch(const TapAxis& rows, const TapAxis& cols, std::int64_t out_w, std::int64_t count, Run&& run) {
+  if (rows.first == rows.last || cols.first == cols.last) return;
+  if (cols.first == 0 && cols.last == out_w) {  // then cols.shift is 0
+    run(rows.first * out_w * count, (rows.first + rows.shift) * out_w * count,
+        (rows.last - rows.first) * out_w * count);
+    return;
+  }
+  for (std::int64_t oy = rows.first; oy < rows.last; ++oy)
+    run((oy * out_w + cols.first) * count, ((oy + rows.shift) * out_w + cols.first + cols.shift) * count,
+        (cols.last - cols.first) * count);
+}
+
+// w [O, C, taps] as one [O, C] matrix per tap, and back.
+template <class T>
+ScratchArray<T> weights_by_tap(const T* w, const ConvGeometry& g) {
+  const std::int64_t taps = g.patch.kernel_h * g.patch.kernel_w, pairs = g.out_channels * g.patch.channels;
+  ScratchArray<T> by_tap(taps * pairs);
+  parallel_ranges(pairs, pairs * taps >= kParallelGrain, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i)
+      for (std::int64_t t = 0; t < taps; ++t) by_tap[t * pairs + i] = w[i * taps + t];
+  });
+  return by_tap;
+}
+
+template <class T>
+void weights_from_taps(const T* by_tap, const ConvGeometry& g, T* w) {
+  const std::int64_t taps = g.patch.kernel_h * g.patch.kernel_w, pairs = g.out_channels * g.patch.channels;
+  parallel_ranges(pairs, pairs * taps >= kParallelGrain, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i)
+      for (std::int64_t t = 0; t < taps; ++t) w[i * taps + t] = by_tap[t * pairs + i];
+  });
+}
+
+// One thread's share of `count` images in the images-innermost layout: a
+// plane of h x w cells per channel, each cell the `count` images' values
+// side by side. An input [count, channels, 2h, 2w] becomes four phases of
+// `channels` such planes (phase-major), an output [count, channels, h, w]
+// `channels` planes. The copies go kImageBlock images at a time: a cache
+// line of a cell, read from as many image rows.
+constexpr std::int64_t kImageBlock = 16;
+
+// Calls copy(value, cell, b0, b1) for each value index of an image and the
+// index of its cell in the images-innermost layout, per block [b0, b1) of
+// the share's images. An input's cells are in phase planes when `phases`.
+template <class Copy>
+void over_cells(std::int64_t count, std::int64_t channels, std::int64_t h, std::int64_t w, bool phases, Copy&& copy) {
+  const std::int64_t plane = h * w * count;
+  for (std::int64_t b0 = 0; b0 < count; b0 += kImageBlock) {
+    const std::int64_t b1 = std::min(count, b0 + kImageBlock);
+    if (!phases) {
+      for (std::int64_t v = 0; v < channels * h * w; ++v) copy(v, v * count, b0, b1);
+      continue;
+    }
+    for (std::int64_t c = 0; c < channels; ++c)
+      for (std::int64_t y = 0; y < 2 * h; ++y)
+        for (std::int64_t x = 0; x < 2 * w; ++x)
+          copy((c * 2 * h + y) * 2 * w + x,
+               ((2 * (y % 2) + x % 2) * channels + c) * plane + ((y / 2) * w + x / 2) * count, b0, b1);
+  }
+}
+
+// images [count, channels, 2h, 2w] to phase planes and back (`phases`), or
+// [count, channels, h, w] to planes and back.
+template <class T>
+void to_layout(const T* images, std::int64_t count, std::int64_t channels, std::int64_t h, std::int64_t w,
+               bool phases, T* cells) {
+  const std::int64_t image = channels * h * w * (phases ? 4 : 1);
+  over_cells(count, channels, h, w, phases, [&](std::int64_t v, std::int64_t cell, std::int64_t b0, std::int64_t b1) {
+    for (std::int64_t b = b0; b < b1; ++b) cells[cell + b] = images[b * image + v];
+  });
+}
+
+template <class T>
+void from_layout(const T* cells, std::int64_t count, std::int64_t channels, std::int64_t h, std::int64_t w,
+                 bool phases, T* images) {
+  const std::int64_t image = channels * h * w * (phases ? 4 : 1);
+  over_cells(count, channels, h, w, phases, [&](std::int64_t v, std::int64_t cell, std::int64_t b0, std::int64_t b1) {
+    for (std::int64_t b = b0; b < b1; ++b) images[b * image + v] = cells[cell + b];
+  });
+}
+
+// A thread's share: its images' phase planes and output planes, and the
+// geometry's sizes in that layout.
+template <class T>
+struct Share {
+  Share(const ConvGeometry& g, std::int64_t count)
+      : count(count),
+        plane(g.patch.out_h * g.patch.out_w * count),
+        inputs(4 * g.patch.channels * plane),
+        outputs(g.out_channels * plane) {}
+  std::int64_t count, plane;
+  ScratchArray<T> inputs, outputs;
+};
+
+}  // namespace
+
+bool tap_conv_fits(const ConvGeometry& g) {
+  return splits_into_phases(g.patch) && g.patch.channels >= kMinChannels && g.out_channels >= kMinChannels &&
+         g.patch.positions() <= kMaxCells && g.batch * g.patch.out_w >= kMinBatchWidth;
+}
+
+template <class T>
+void tap_conv_forward(const T* x, const T* w, const ConvGeometry& g, T* y) {
+  const PatchGeometry& p = g.patch;
+  const std::int64_t in_c = p.channels, out_c = g.out_channels, cells = p.positions();
+  const ScratchArray<T> by_tap = weights_by_tap(w, g);
+  parallel_shares(g.batch, [&](std::int64_t first, std::int64_t count, int) {
+    if (count == 0) return;
+    Share<T> s(g, count);
+    to_layout(x + first * p.image_size(), count, in_c, p.out_h, p.out_w, true, s.inputs.get());
+    std::fill(s.outputs.get(), s.outputs.get() + out_c * s.plane, T(0));
+    for_each_tap(p, [&](std::int64_t tap, std::int64_t phase, const TapAxis& rows, const TapAxis& cols) {
+      const T* m = by_tap.get() + tap * out_c * in_c;
+      const T* in = s.inputs.get() + phase * in_c * s.plane;
+      for_each_stretch(rows, cols, p.out_w, count, [&](std::int64_t at, std::int64_t from, std::int64_t width) {
+        gemm(false, false, out_c, width, in_c, T(1), m, in_c, in + from, s.plane, T(1), s.outputs.get() + at,
+             s.plane);
+      });
+    });
+    from_layout(s.outputs.get(), count, out_c, p.out_h, p.out_w, false, y + first * out_c * cells);
+  });
+}
+
+template <class T>
+void tap_conv_backward_data(const T* grad_y, const T* w, const ConvGeometry& g, T* grad_x) {
+  const PatchGeometry& p = g.patch;
+  const std::int64_t in_c = p.channels, out_c = g.out_channels, cells = p.positions();
+  const ScratchArray<T> by_tap = weights_by_tap(w, g);
+  parallel_shares(g.batch, [&](std::int64_t first, std::int64_t count, int) {
+    if (count == 0) return;
+    Share<T> s(g, count);
+    to_layout(grad_y + first * out_c * cells, count, out_c, p.out_h, p.out_w, false, s.outputs.get());
+    std::fill(s.inputs.get(), s.inputs.get() + 4 * in_c * s.plane, T(0));
+    for_each_tap(p, [&](std::int64_t tap, std::int64_t phase, const TapAxis& rows, const TapAxis& cols) {
+      const T* m = by_tap.get() + tap * out_c * in_c;
+      T* in = s.inputs.get() + phase * in_c * s.plane;
+      for_each_stretch(rows, cols, p.out_w, count, [&](std::int64_t at, std::int64_t from, std::int64_t width) {
+        gemm(true, false, in_c, width, out_c, T(1), m, in_c, s.outputs.get() + at, s.plane, T(1), in + from,
+             s.plane);
+      });
+    });
+    from_layout(s.inputs.get(), count, in_c, p.out_h, p.out_w, true, grad_x + first * p.image_size());
+  });
+}
+
+template <class T>
+void tap_conv_backward_weight(const T* x, const T* grad_y, const ConvGeometry& g, T* grad_w) {
+  const PatchGeometry& p = g.patch;
+  const std::int64_t in_c = p.channels, out_c = g.out_channels, cells = p.positions();
+  const std::int64_t size = p.kernel_h * p.kernel_w * out_c * in_c;
+  ScratchArray<T> by_tap(size);
+  sum_over_batch(g.batch, size, by_tap.get(), [&](std::int64_t first, std::int64_t count, T* sums) {
+    if (count == 0) return;
+    Share<T> s(g, count);
+    to_layout(x + first * p.image_size(), count, in_c, p.out_h, p.out_w, true, s.inputs.get());
+    to_layout(grad_y + first * out_c * cells, count, out_c, p.out_h, p.out_w, false, s.outputs.get());
+    for_each_tap(p, [&](std::int64_t tap, std::int64_t phase, const TapAxis& rows, const TapAxis& cols) {
+      const T* in = s.inputs.get() + phase * in_c * s.plane;
+      for_each_stretch(rows, cols, p.out_w, count, [&](std::int64_t at, std::int64_t from, std::int64_t width) {
+        gemm(false, true, out_c, in_c, width, T(1), s.outputs.get() + at, s.plane, in + from, s.plane, T(1),
+             sums + tap * out_c * in_c, in_c);
+      });
+    });
+  });
+  weights_from_taps(by_tap.get(), g, grad_w);
+}
+
+template void tap_conv_forward(const float*, const float*, const ConvGeometry&, float*);
+template void tap_conv_forward(const double*, const double*, const ConvGeometry&, double*);
+template void tap_conv_backward_data(const float*, const float*, const ConvGeometry&, float*);
+template void tap_conv_backward_data(const double*, const double*, const ConvGeometry&, double*);
+template void tap_conv_backward_weight(const float*, const float*, const ConvGeometry&, float*);
+template void tap_conv_backward_weight(const double*, const double*, const ConvGeometry&, double*);
+
+}  // namespace nn::cpu
