@@ -90,47 +90,62 @@ void weights_from_taps(const T* by_tap, const ConvGeometry& g, T* w) {
 // plane of h x w cells per channel, each cell the `count` images' values
 // side by side. An input [count, channels, 2h, 2w] becomes four phases of
 // `channels` such planes (phase-major), an output [count, channels, h, w]
-// `channels` planes. The copies go kImageBlock images at a time: a cache
-// line of a cell, read from as many image rows.
+// `channels` planes.
+struct LayoutShape {
+  std::int64_t count, channels, h, w;
+  bool phases;
+
+  std::int64_t step() const { return phases ? 2 : 1; }
+  std::int64_t image() const { return channels * h * w * step() * step(); }
+  std::int64_t plane() const { return h * w * count; }
+};
+
+// The copies go a row of kImageBlock images at a time through a tile: the
+// image rows are read whole, and each cell's block of images is one cache
+// line written whole.
 constexpr std::int64_t kImageBlock = 16;
 
-// Calls copy(value, cell, b0, b1) for each value index of an image and the
-// index of its cell in the images-innermost layout, per block [b0, b1) of
-// the share's images. An input's cells are in phase planes when `phases`.
+// Calls copy(row, even, odd, nb) for each image row of each block of nb
+// images: the offsets of the row in the block's first image and of the
+// layout rows its values go to (at the block's first image), value x to
+// cell x / step of row `odd` when x is odd in phase planes, else of `even`.
 template <class Copy>
-void over_cells(std::int64_t count, std::int64_t channels, std::int64_t h, std::int64_t w, bool phases, Copy&& copy) {
-  const std::int64_t plane = h * w * count;
-  for (std::int64_t b0 = 0; b0 < count; b0 += kImageBlock) {
-    const std::int64_t b1 = std::min(count, b0 + kImageBlock);
-    if (!phases) {
-      for (std::int64_t v = 0; v < channels * h * w; ++v) copy(v, v * count, b0, b1);
-      continue;
-    }
-    for (std::int64_t c = 0; c < channels; ++c)
-      for (std::int64_t y = 0; y < 2 * h; ++y)
-        for (std::int64_t x = 0; x < 2 * w; ++x)
-          copy((c * 2 * h + y) * 2 * w + x,
-               ((2 * (y % 2) + x % 2) * channels + c) * plane + ((y / 2) * w + x / 2) * count, b0, b1);
+void over_rows(const LayoutShape& s, Copy&& copy) {
+  const std::int64_t step = s.step(), in_h = s.h * step, in_w = s.w * step;
+  for (std::int64_t b0 = 0; b0 < s.count; b0 += kImageBlock) {
+    const std::int64_t nb = std::min(kImageBlock, s.count - b0);
+    for (std::int64_t c = 0; c < s.channels; ++c)
+      for (std::int64_t y = 0; y < in_h; ++y) {
+        const std::int64_t first = ((step * (y % step) * s.channels) + c) * s.plane() + (y / step) * s.w * s.count;
+        const std::int64_t odd = s.phases ? s.channels * s.plane() : 0;
+        copy(b0 * s.image() + (c * in_h + y) * in_w, first + b0, first + odd + b0, nb);
+      }
   }
 }
 
-// images [count, channels, 2h, 2w] to phase planes and back (`phases`), or
-// [count, channels, h, w] to planes and back.
 template <class T>
-void to_layout(const T* images, std::int64_t count, std::int64_t channels, std::int64_t h, std::int64_t w,
-               bool phases, T* cells) {
-  const std::int64_t image = channels * h * w * (phases ? 4 : 1);
-  over_cells(count, channels, h, w, phases, [&](std::int64_t v, std::int64_t cell, std::int64_t b0, std::int64_t b1) {
-    for (std::int64_t b = b0; b < b1; ++b) cells[cell + b] = images[b * image + v];
+void to_layout(const T* images, const LayoutShape& s, T* cells) {
+  const std::int64_t step = s.step(), in_w = s.w * step;
+  T tile[kImageBlock * 2 * kMaxCells];
+  over_rows(s, [&](std::int64_t row, std::int64_t even, std::int64_t odd, std::int64_t nb) {
+    for (std::int64_t b = 0; b < nb; ++b) std::copy_n(images + row + b * s.image(), in_w, tile + b * in_w);
+    for (std::int64_t x = 0; x < in_w; ++x) {
+      T* cell = cells + (x % step ? odd : even) + (x / step) * s.count;
+      for (std::int64_t b = 0; b < nb; ++b) cell[b] = tile[b * in_w + x];
+    }
   });
 }
 
 template <class T>
-void from_layout(const T* cells, std::int64_t count, std::int64_t channels, std::int64_t h, std::int64_t w,
-                 bool phases, T* images) {
-  const std::int64_t image = channels * h * w * (phases ? 4 : 1);
-  over_cells(count, channels, h, w, phases, [&](std::int64_t v, std::int64_t cell, std::int64_t b0, std::int64_t b1) {
-    for (std::int64_t b = b0; b < b1; ++b) images[b * image + v] = cells[cell + b];
+void from_layout(const T* cells, const LayoutShape& s, T* images) {
+  const std::int64_t step = s.step(), in_w = s.w * step;
+  T tile[kImageBlock * 2 * kMaxCells];
+  over_rows(s, [&](std::int64_t row, std::int64_t even, std::int64_t odd, std::int64_t nb) {
+    for (std::int64_t x = 0; x < in_w; ++x) {
+      const T* cell = cells + (x % step ? odd : even) + (x / step) * s.count;
+      for (std::int64_t b = 0; b < nb; ++b) tile[b * in_w + x] = cell[b];
+    }
+    for (std::int64_t b = 0; b < nb; ++b) std::copy_n(tile + b * in_w, in_w, images + row + b * s.image());
   });
 }
 
@@ -162,7 +177,7 @@ void tap_conv_forward(const T* x, const T* w, const ConvGeometry& g, T* y) {
   parallel_shares(g.batch, [&](std::int64_t first, std::int64_t count, int) {
     if (count == 0) return;
     Share<T> s(g, count);
-    to_layout(x + first * p.image_size(), count, in_c, p.out_h, p.out_w, true, s.inputs.get());
+    to_layout(x + first * p.image_size(), LayoutShape{count, in_c, p.out_h, p.out_w, true}, s.inputs.get());
     std::fill(s.outputs.get(), s.outputs.get() + out_c * s.plane, T(0));
     for_each_tap(p, [&](std::int64_t tap, std::int64_t phase, const TapAxis& rows, const TapAxis& cols) {
       const T* m = by_tap.get() + tap * out_c * in_c;
@@ -172,7 +187,7 @@ void tap_conv_forward(const T* x, const T* w, const ConvGeometry& g, T* y) {
              s.plane);
       });
     });
-    from_layout(s.outputs.get(), count, out_c, p.out_h, p.out_w, false, y + first * out_c * cells);
+    from_layout(s.outputs.get(), LayoutShape{count, out_c, p.out_h, p.out_w, false}, y + first * out_c * cells);
   });
 }
 
@@ -184,7 +199,7 @@ void tap_conv_backward_data(const T* grad_y, const T* w, const ConvGeometry& g, 
   parallel_shares(g.batch, [&](std::int64_t first, std::int64_t count, int) {
     if (count == 0) return;
     Share<T> s(g, count);
-    to_layout(grad_y + first * out_c * cells, count, out_c, p.out_h, p.out_w, false, s.outputs.get());
+    to_layout(grad_y + first * out_c * cells, LayoutShape{count, out_c, p.out_h, p.out_w, false}, s.outputs.get());
     std::fill(s.inputs.get(), s.inputs.get() + 4 * in_c * s.plane, T(0));
     for_each_tap(p, [&](std::int64_t tap, std::int64_t phase, const TapAxis& rows, const TapAxis& cols) {
       const T* m = by_tap.get() + tap * out_c * in_c;
@@ -194,7 +209,7 @@ void tap_conv_backward_data(const T* grad_y, const T* w, const ConvGeometry& g, 
              s.plane);
       });
     });
-    from_layout(s.inputs.get(), count, in_c, p.out_h, p.out_w, true, grad_x + first * p.image_size());
+    from_layout(s.inputs.get(), LayoutShape{count, in_c, p.out_h, p.out_w, true}, grad_x + first * p.image_size());
   });
 }
 
@@ -207,8 +222,8 @@ void tap_conv_backward_weight(const T* x, const T* grad_y, const ConvGeometry& g
   sum_over_batch(g.batch, size, by_tap.get(), [&](std::int64_t first, std::int64_t count, T* sums) {
     if (count == 0) return;
     Share<T> s(g, count);
-    to_layout(x + first * p.image_size(), count, in_c, p.out_h, p.out_w, true, s.inputs.get());
-    to_layout(grad_y + first * out_c * cells, count, out_c, p.out_h, p.out_w, false, s.outputs.get());
+    to_layout(x + first * p.image_size(), LayoutShape{count, in_c, p.out_h, p.out_w, true}, s.inputs.get());
+    to_layout(grad_y + first * out_c * cells, LayoutShape{count, out_c, p.out_h, p.out_w, false}, s.outputs.get());
     for_each_tap(p, [&](std::int64_t tap, std::int64_t phase, const TapAxis& rows, const TapAxis& cols) {
       const T* in = s.inputs.get() + phase * in_c * s.plane;
       for_each_stretch(rows, cols, p.out_w, count, [&](std::int64_t at, std::int64_t from, std::int64_t width) {
