@@ -65,25 +65,33 @@ void for_each_stretch(const TapAxis& rows, const TapAxis& cols, std::int64_t out
         (cols.last - cols.first) * count);
 }
 
-// w [O, C, taps] as one [O, C] matrix per tap, and back.
+// w [O, C, taps] as one [O, C] matrix per tap, and back, kPairBlock (o, c)
+// pairs at a time: whole cache lines written on the per-tap side.
+constexpr std::int64_t kPairBlock = 16;
+
+template <class Copy>
+void over_pair_blocks(const ConvGeometry& g, Copy&& copy) {
+  const std::int64_t taps = g.patch.kernel_h * g.patch.kernel_w, pairs = g.out_channels * g.patch.channels;
+  const std::int64_t blocks = (pairs + kPairBlock - 1) / kPairBlock;
+  parallel_ranges(blocks, pairs * taps >= kParallelGrain, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t block = begin; block < end; ++block) {
+      const std::int64_t first = block * kPairBlock, last = std::min(pairs, first + kPairBlock);
+      for (std::int64_t t = 0; t < taps; ++t)
+        for (std::int64_t i = first; i < last; ++i) copy(i * taps + t, t * pairs + i);
+    }
+  });
+}
+
 template <class T>
 ScratchArray<T> weights_by_tap(const T* w, const ConvGeometry& g) {
-  const std::int64_t taps = g.patch.kernel_h * g.patch.kernel_w, pairs = g.out_channels * g.patch.channels;
-  ScratchArray<T> by_tap(taps * pairs);
-  parallel_ranges(pairs, pairs * taps >= kParallelGrain, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t i = begin; i < end; ++i)
-      for (std::int64_t t = 0; t < taps; ++t) by_tap[t * pairs + i] = w[i * taps + t];
-  });
+  ScratchArray<T> by_tap(g.patch.kernel_h * g.patch.kernel_w * g.out_channels * g.patch.channels);
+  over_pair_blocks(g, [&](std::int64_t kernel, std::int64_t tap) { by_tap[tap] = w[kernel]; });
   return by_tap;
 }
 
 template <class T>
 void weights_from_taps(const T* by_tap, const ConvGeometry& g, T* w) {
-  const std::int64_t taps = g.patch.kernel_h * g.patch.kernel_w, pairs = g.out_channels * g.patch.channels;
-  parallel_ranges(pairs, pairs * taps >= kParallelGrain, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t i = begin; i < end; ++i)
-      for (std::int64_t t = 0; t < taps; ++t) w[i * taps + t] = by_tap[t * pairs + i];
-  });
+  over_pair_blocks(g, [&](std::int64_t kernel, std::int64_t tap) { w[kernel] = by_tap[tap]; });
 }
 
 // One thread's share of `count` images in the images-innermost layout: a
