@@ -17,9 +17,9 @@ using geometry::PatchGeometry;
 // Each tap's GEMM is as deep as the channels on one side, and a row of cells
 // is as wide as out_w times a thread's images: below kMinChannels and
 // kMinBatchWidth the GEMMs run far from OpenBLAS's peak. On outputs larger
-// than 4x4 the padding's share of the products (an eighth at 8x8) no longer
+// than 4x4 the padding's share of the products (an eighth at 8x8) hardly
 // pays for copying the images into and out of the layout: with 8x8 outputs
-// included the radford64 step measured 4% slower than with 4x4 alone.
+// included the radford64 and AE-AC-GAN steps measured no faster.
 constexpr std::int64_t kMinChannels = 64;
 constexpr std::int64_t kMinBatchWidth = 128;
 constexpr std::int64_t kMaxCells = 16;
@@ -120,13 +120,13 @@ constexpr std::int64_t kImageBlock = 16;
 template <class Copy>
 void over_rows(const LayoutShape& s, Copy&& copy) {
   const std::int64_t step = s.step(), in_h = s.h * step, in_w = s.w * step;
+  const std::int64_t odd = s.phases ? s.channels * s.plane() : 0;  // the next phase plane
   for (std::int64_t b0 = 0; b0 < s.count; b0 += kImageBlock) {
     const std::int64_t nb = std::min(kImageBlock, s.count - b0);
     for (std::int64_t c = 0; c < s.channels; ++c)
       for (std::int64_t y = 0; y < in_h; ++y) {
-        const std::int64_t first = ((step * (y % step) * s.channels) + c) * s.plane() + (y / step) * s.w * s.count;
-        const std::int64_t odd = s.phases ? s.channels * s.plane() : 0;
-        copy(b0 * s.image() + (c * in_h + y) * in_w, first + b0, first + odd + b0, nb);
+        const std::int64_t even = (step * (y % step) * s.channels + c) * s.plane() + (y / step) * s.w * s.count;
+        copy(b0 * s.image() + (c * in_h + y) * in_w, even + b0, even + odd + b0, nb);
       }
   }
 }
@@ -157,16 +157,15 @@ void from_layout(const T* cells, const LayoutShape& s, T* images) {
   });
 }
 
-// A thread's share: its images' phase planes and output planes, and the
-// geometry's sizes in that layout.
+// A thread's share of `count` images: their phase planes and output planes,
+// each plane `plane` values long.
 template <class T>
 struct Share {
   Share(const ConvGeometry& g, std::int64_t count)
-      : count(count),
-        plane(g.patch.out_h * g.patch.out_w * count),
+      : plane(g.patch.out_h * g.patch.out_w * count),
         inputs(4 * g.patch.channels * plane),
         outputs(g.out_channels * plane) {}
-  std::int64_t count, plane;
+  std::int64_t plane;
   ScratchArray<T> inputs, outputs;
 };
 
