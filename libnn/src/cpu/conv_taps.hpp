@@ -1,9 +1,9 @@
 #pragma once
 // Stride-2 convolutions over an even-sized input twice the output's size
 // (cpu/phase_planes.hpp), with wide channels on both sides and a small
-// output: radford64's 8x8 -> 4x4 discriminator layer, and the first
-// transposed convolutions of the DCGANs' generators and the autoencoders'
-// decoders.
+// output: radford64's 8x8 -> 4x4 discriminator layer, and the transposed
+// convolutions up to 4x4 -> 8x8 of the DCGANs' generators and the
+// autoencoders' decoders.
 // Each kernel tap reads one phase plane at a fixed shift, so the convolution
 // is one GEMM per tap over the rows of output cells the tap reaches inside
 // the image: no column matrix is built, and the products with the padding's
