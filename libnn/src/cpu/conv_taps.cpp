@@ -6,6 +6,7 @@
 #include "cpu/gemm.hpp"
 #include "cpu/memory.hpp"
 #include "cpu/parallel.hpp"
+#include "cpu/patch_spans.hpp"
 #include "cpu/phase_planes.hpp"
 
 namespace nn::cpu {
@@ -24,45 +25,29 @@ constexpr std::int64_t kMinChannels = 64;
 constexpr std::int64_t kMinBatchWidth = 128;
 constexpr std::int64_t kMaxCells = 16;
 
-// Along one axis, a tap reads its phase plane at output index + shift;
-// output indices [first, last) read inside the image.
-struct TapAxis {
-  std::int64_t phase, shift, first, last;
-};
-
-TapAxis tap_axis(std::int64_t k, std::int64_t pad, std::int64_t out) {
-  const PhaseShift p = phase_shift(k - pad);
-  const std::int64_t first = std::clamp<std::int64_t>(-p.shift, 0, out);
-  const std::int64_t last = std::clamp<std::int64_t>(out - p.shift, first, out);
-  return {p.phase, p.shift, first, last};
-}
-
-// Calls fn(tap, phase, rows, cols) for each tap ky * kernel_w + kx, with
-// its phase plane 2 * row phase + column phase.
-template <class Fn>
-void for_each_tap(const PatchGeometry& p, Fn&& fn) {
-  for (std::int64_t ky = 0; ky < p.kernel_h; ++ky)
-    for (std::int64_t kx = 0; kx < p.kernel_w; ++kx) {
-      const TapAxis rows = tap_axis(ky, p.pad_top, p.out_h), cols = tap_axis(kx, p.pad_left, p.out_w);
-      fn(ky * p.kernel_w + kx, 2 * rows.phase + cols.phase, rows, cols);
-    }
-}
-
-// Calls run(out, in, width) for the stretches of output cells one tap
-// reaches inside the image: offsets into an output plane and into the tap's
+// Calls run(tap, phase, out, in, width) for the stretches of output cells
+// each tap ky * kernel_w + kx reaches inside the image: the tap's phase plane
+// 2 * row phase + column phase, offsets into an output plane and into that
 // phase plane, and the width, in values (cells times `count` images). A tap
 // that reaches whole rows reaches them in one stretch.
 template <class Run>
-void for_each_stretch(const TapAxis& rows, const TapAxis& cols, std::int64_t out_w, std::int64_t count, Run&& run) {
-  if (rows.first == rows.last || cols.first == cols.last) return;
-  if (cols.first == 0 && cols.last == out_w) {  // then cols.shift is 0
-    run(rows.first * out_w * count, (rows.first + rows.shift) * out_w * count,
-        (rows.last - rows.first) * out_w * count);
-    return;
-  }
-  for (std::int64_t oy = rows.first; oy < rows.last; ++oy)
-    run((oy * out_w + cols.first) * count, ((oy + rows.shift) * out_w + cols.first + cols.shift) * count,
-        (cols.last - cols.first) * count);
+void for_each_stretch(const PatchGeometry& p, std::int64_t count, Run&& run) {
+  const TapSpans spans = tap_spans(p);
+  const std::int64_t w = p.out_w;
+  for (std::int64_t ky = 0; ky < p.kernel_h; ++ky)
+    for (std::int64_t kx = 0; kx < p.kernel_w; ++kx) {
+      const Span ys = spans.rows[static_cast<std::size_t>(ky)], xs = spans.cols[static_cast<std::size_t>(kx)];
+      if (ys.lo == ys.hi || xs.lo == xs.hi) continue;
+      const PhaseShift row = phase_shift(ky - p.pad_top), col = phase_shift(kx - p.pad_left);
+      const std::int64_t tap = ky * p.kernel_w + kx, phase = 2 * row.phase + col.phase;
+      if (xs.lo == 0 && xs.hi == w) {  // then col.shift is 0
+        run(tap, phase, ys.lo * w * count, (ys.lo + row.shift) * w * count, (ys.hi - ys.lo) * w * count);
+        continue;
+      }
+      for (std::int64_t oy = ys.lo; oy < ys.hi; ++oy)
+        run(tap, phase, (oy * w + xs.lo) * count, ((oy + row.shift) * w + xs.lo + col.shift) * count,
+            (xs.hi - xs.lo) * count);
+    }
 }
 
 // w [O, C, taps] as one [O, C] matrix per tap, and back, kPairBlock (o, c)
@@ -186,13 +171,10 @@ void tap_conv_forward(const T* x, const T* w, const ConvGeometry& g, T* y) {
     Share<T> s(g, count);
     to_layout(x + first * p.image_size(), LayoutShape{count, in_c, p.out_h, p.out_w, true}, s.inputs.get());
     std::fill(s.outputs.get(), s.outputs.get() + out_c * s.plane, T(0));
-    for_each_tap(p, [&](std::int64_t tap, std::int64_t phase, const TapAxis& rows, const TapAxis& cols) {
-      const T* m = by_tap.get() + tap * out_c * in_c;
-      const T* in = s.inputs.get() + phase * in_c * s.plane;
-      for_each_stretch(rows, cols, p.out_w, count, [&](std::int64_t at, std::int64_t from, std::int64_t width) {
-        gemm(false, false, out_c, width, in_c, T(1), m, in_c, in + from, s.plane, T(1), s.outputs.get() + at,
-             s.plane);
-      });
+    for_each_stretch(p, count, [&](std::int64_t tap, std::int64_t phase, std::int64_t at, std::int64_t from,
+                                   std::int64_t width) {
+      gemm(false, false, out_c, width, in_c, T(1), by_tap.get() + tap * out_c * in_c, in_c,
+           s.inputs.get() + phase * in_c * s.plane + from, s.plane, T(1), s.outputs.get() + at, s.plane);
     });
     from_layout(s.outputs.get(), LayoutShape{count, out_c, p.out_h, p.out_w, false}, y + first * out_c * cells);
   });
@@ -208,13 +190,10 @@ void tap_conv_backward_data(const T* grad_y, const T* w, const ConvGeometry& g, 
     Share<T> s(g, count);
     to_layout(grad_y + first * out_c * cells, LayoutShape{count, out_c, p.out_h, p.out_w, false}, s.outputs.get());
     std::fill(s.inputs.get(), s.inputs.get() + 4 * in_c * s.plane, T(0));
-    for_each_tap(p, [&](std::int64_t tap, std::int64_t phase, const TapAxis& rows, const TapAxis& cols) {
-      const T* m = by_tap.get() + tap * out_c * in_c;
-      T* in = s.inputs.get() + phase * in_c * s.plane;
-      for_each_stretch(rows, cols, p.out_w, count, [&](std::int64_t at, std::int64_t from, std::int64_t width) {
-        gemm(true, false, in_c, width, out_c, T(1), m, in_c, s.outputs.get() + at, s.plane, T(1), in + from,
-             s.plane);
-      });
+    for_each_stretch(p, count, [&](std::int64_t tap, std::int64_t phase, std::int64_t at, std::int64_t from,
+                                   std::int64_t width) {
+      gemm(true, false, in_c, width, out_c, T(1), by_tap.get() + tap * out_c * in_c, in_c, s.outputs.get() + at,
+           s.plane, T(1), s.inputs.get() + phase * in_c * s.plane + from, s.plane);
     });
     from_layout(s.inputs.get(), LayoutShape{count, in_c, p.out_h, p.out_w, true}, grad_x + first * p.image_size());
   });
@@ -231,12 +210,10 @@ void tap_conv_backward_weight(const T* x, const T* grad_y, const ConvGeometry& g
     Share<T> s(g, count);
     to_layout(x + first * p.image_size(), LayoutShape{count, in_c, p.out_h, p.out_w, true}, s.inputs.get());
     to_layout(grad_y + first * out_c * cells, LayoutShape{count, out_c, p.out_h, p.out_w, false}, s.outputs.get());
-    for_each_tap(p, [&](std::int64_t tap, std::int64_t phase, const TapAxis& rows, const TapAxis& cols) {
-      const T* in = s.inputs.get() + phase * in_c * s.plane;
-      for_each_stretch(rows, cols, p.out_w, count, [&](std::int64_t at, std::int64_t from, std::int64_t width) {
-        gemm(false, true, out_c, in_c, width, T(1), s.outputs.get() + at, s.plane, in + from, s.plane, T(1),
-             sums + tap * out_c * in_c, in_c);
-      });
+    for_each_stretch(p, count, [&](std::int64_t tap, std::int64_t phase, std::int64_t at, std::int64_t from,
+                                   std::int64_t width) {
+      gemm(false, true, out_c, in_c, width, T(1), s.outputs.get() + at, s.plane,
+           s.inputs.get() + phase * in_c * s.plane + from, s.plane, T(1), sums + tap * out_c * in_c, in_c);
     });
   });
   weights_from_taps(by_tap.get(), g, grad_w);
