@@ -225,6 +225,13 @@ TEMPLATE_TEST_CASE("conv2d forward and gradients match direct loops", "[conv]", 
       {{7, 8, 24, 24}, {16, 8, 3, 3}, {1, 1}, {1, 1, 1, 1}, true},
       {{3, 24, 32, 32}, {2, 24, 8, 8}, {1, 1}, {3, 4, 3, 4}, true},
       {{1, 16, 64, 64}, {2, 16, 8, 8}, {1, 1}, {3, 4, 3, 4}, false},
+      // One image whose column matrix exceeds the chunk budget on its own:
+      // stride 2; a 1x1 kernel, whose weight gradient is not formed
+      // transposed (as many plain channels as patch rows or more); stride 1
+      // lowered from the output side.
+      {{2, 13, 64, 64}, {6, 13, 4, 4}, {2, 2}, {1, 1, 1, 1}, true},
+      {{1, 40, 64, 64}, {48, 40, 1, 1}, {1, 1}, {0, 0, 0, 0}, false},
+      {{1, 24, 64, 64}, {12, 24, 3, 3}, {1, 1}, {1, 1, 1, 1}, true},
       // Stride 2 with an even input twice the output, split into phase
       // planes: the 4x4 kernel of the DCGANs, Keras' uneven padding of a
       // 3x3 kernel, 5x5 and 6x6 kernels whose taps reach a phase cell to
@@ -288,6 +295,8 @@ TEMPLATE_TEST_CASE("conv_transpose2d forward and gradients match direct loops", 
       {{{2, 3, 5, 4}, {3, 2, 3, 3}, {1, 1}, {1, 1, 1, 1}, false}, {0, 0}},
       {{{2, 2, 3, 3}, {2, 2, 1, 1}, {2, 2}, {0, 0, 0, 0}, true}, {1, 1}},
       {{{3, 2, 32, 32}, {2, 24, 8, 8}, {1, 1}, {3, 4, 3, 4}, true}, {0, 0}},
+      // One image whose columns exceed the chunk budget on their own.
+      {{{1, 6, 32, 32}, {6, 13, 4, 4}, {2, 2}, {1, 1, 1, 1}, true}, {0, 0}},
       // The DCGANs' generator layer whose input gradient and forward pass
       // are one GEMM per kernel tap (64 channels and more on both sides).
       {{{32, 64, 4, 4}, {64, 64, 4, 4}, {2, 2}, {1, 1, 1, 1}, true}, {0, 0}},
