@@ -174,6 +174,8 @@ void matrix_gradient(const PatchMap& map, std::int64_t batch, const T* expanded,
   const std::int64_t rows = map.patch.rows(), channels = map.plain_channels, positions = map.patch.positions();
   const bool transposed = rows > channels;
   ScratchArray<T> grad_t(transposed ? rows * channels : 0);
+  // The product's rows and columns: grad_m^T [rows, channels] or grad_m [channels, rows].
+  const std::int64_t m = transposed ? rows : channels, n = transposed ? channels : rows;
   sum_over_batch(batch, channels * rows, transposed ? grad_t.get() : grad_m,
                  [&](std::int64_t first, std::int64_t count, T* target) {
     over_chunks<T>(map, batch, first, count, [&](std::int64_t n0, std::int64_t images, std::int64_t width,
@@ -184,11 +186,9 @@ void matrix_gradient(const PatchMap& map, std::int64_t batch, const T* expanded,
         images_to_gemm(src, images, channels, positions, s.packed.get());
         src = s.packed.get();
       }
-      if (transposed) {
-        gemm(false, true, rows, channels, width, T(1), s.columns.get(), width, src, width, T(1), target, channels);
-      } else {
-        gemm(false, true, channels, rows, width, T(1), src, width, s.columns.get(), width, T(1), target, rows);
-      }
+      const T* columns = s.columns.get();
+      gemm(false, true, m, n, width, T(1), transposed ? columns : src, width, transposed ? src : columns, width, T(1),
+           target, n);
     });
   });
   if (!transposed) return;
