@@ -8,6 +8,7 @@
 
 #include "cpu/conv_narrow.hpp"
 #include "support/conv_description.hpp"
+#include "support/simd_build_setting.hpp"
 
 using namespace nn;
 using Catch::Matchers::Contains;
@@ -397,13 +398,6 @@ TEST_CASE("f32 convolutions that Winograd takes match direct loops, and the swit
     }
 }
 
-// Restores the narrow convolutions' build when a test ends, passed or not.
-struct NarrowBuildSetting {
-  cpu::NarrowConvBuild saved = cpu::narrow_conv_build();
-  explicit NarrowBuildSetting(cpu::NarrowConvBuild build) { cpu::set_narrow_conv_build(build); }
-  ~NarrowBuildSetting() { cpu::set_narrow_conv_build(saved); }
-};
-
 TEMPLATE_TEST_CASE("every build of the narrow convolutions matches direct loops", "[conv]", float, double) {
   const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
   // Stride 1 with at most four output channels: the generator's 8x8 output
@@ -416,7 +410,7 @@ TEMPLATE_TEST_CASE("every build of the narrow convolutions matches direct loops"
       {{1, 3, 5, 70}, {2, 3, 1, 7}, {1, 1}, {0, 0, 3, 3}, false},
       {{2, 6, 6, 6}, {3, 6, 3, 3}, {1, 1}, {0, 0, 0, 0}, true},
   };
-  const std::vector<cpu::NarrowConvBuild> builds = cpu::narrow_conv_builds();
+  const std::vector<cpu::SimdBuild> builds = cpu::simd_builds();
   if (builds.size() < 3) WARN("this CPU runs " << builds.size() << " of the 3 builds; the others are not tested");
   manual_seed(15);
   for (const ConvCase& c : cases) {
@@ -429,9 +423,9 @@ TEMPLATE_TEST_CASE("every build of the narrow convolutions matches direct loops"
     const Grid want_gx = reference_scatter(Grid(r), Grid(w), {}, c.stride, c.padding, c.x[2], c.x[3]);
     const Grid want_gw = reference_weight_grad(Grid(x), Grid(r), c.w[2], c.w[3], c.stride, c.padding);
     std::vector<std::vector<double>> outputs;
-    for (const cpu::NarrowConvBuild build : builds) {
+    for (const cpu::SimdBuild build : builds) {
       INFO("build " << static_cast<int>(build));
-      const NarrowBuildSetting setting(build);
+      const SimdBuildSetting setting(build);
       Tensor xg = x.detach().set_requires_grad(true), wg = w.detach().set_requires_grad(true);
       const Tensor y = conv2d(xg, wg, b, c.stride, c.padding);
       check_close(y, want.shape, want.v, tolerance<TestType>());

@@ -1,23 +1,16 @@
 #include "cpu/conv_narrow.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
-#include <vector>
 
 #include "cpu/batch_sums.hpp"
 #include "cpu/flipped_kernel.hpp"
 #include "cpu/memory.hpp"
 #include "cpu/parallel.hpp"
-#include "nn/error.hpp"
+#include "cpu/simd_build.hpp"
 
-// The loops are written on GCC's vector types, one register wide. With GCC
-// on x86-64 they are also compiled for AVX2 (x86-64-v3) and AVX-512
-// (x86-64-v4) machines, and the first call picks the widest build the CPU
-// can run; the library itself targets plain x86-64.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define NN_NARROW_CONV_X86 1
-#endif
+// The loops are written on GCC's vector types, one register wide, and
+// compiled once per SIMD build (cpu/simd_build.hpp).
 
 namespace nn::cpu {
 namespace {
@@ -52,7 +45,7 @@ template <class V, class T>
 // mostly straddles two cache lines: half the forward pass's speed.
 template <class V>
 [[gnu::always_inline]] inline void keep_in_register([[maybe_unused]] V& v) {
-#ifdef NN_NARROW_CONV_X86
+#ifdef NN_SIMD_X86
   asm("" : "+v"(v));
 #endif
 }
@@ -225,7 +218,7 @@ void weight_sums_sse2(const T* x, const T* g, const WeightSums& s, T* sums) {
   weight_sums_body<T, 16>(x, g, s, sums);
 }
 
-#ifdef NN_NARROW_CONV_X86
+#ifdef NN_SIMD_X86
 template <class T>
 __attribute__((target("arch=x86-64-v3"))) void correlate_avx2(const T* in, const T* k, const Correlation& c,
                                                                T* out) {
@@ -248,26 +241,12 @@ __attribute__((target("arch=x86-64-v4"))) void weight_sums_avx512(const T* x, co
 }
 #endif
 
-std::vector<NarrowConvBuild> runnable_builds() {
-  std::vector<NarrowConvBuild> builds = {NarrowConvBuild::sse2};
-#ifdef NN_NARROW_CONV_X86
-  if (__builtin_cpu_supports("x86-64-v3")) builds.push_back(NarrowConvBuild::avx2);
-  if (__builtin_cpu_supports("x86-64-v4")) builds.push_back(NarrowConvBuild::avx512);
-#endif
-  return builds;
-}
-
-std::atomic<NarrowConvBuild>& chosen_build() {
-  static std::atomic<NarrowConvBuild> build{runnable_builds().back()};
-  return build;
-}
-
 template <class T>
 Kernels<T> kernels() {
-  switch (chosen_build().load()) {
-#ifdef NN_NARROW_CONV_X86
-    case NarrowConvBuild::avx512: return {correlate_avx512<T>, weight_sums_avx512<T>};
-    case NarrowConvBuild::avx2: return {correlate_avx2<T>, weight_sums_avx2<T>};
+  switch (simd_build()) {
+#ifdef NN_SIMD_X86
+    case SimdBuild::avx512: return {correlate_avx512<T>, weight_sums_avx512<T>};
+    case SimdBuild::avx2: return {correlate_avx2<T>, weight_sums_avx2<T>};
 #endif
     default: return {correlate_sse2<T>, weight_sums_sse2<T>};
   }
@@ -285,17 +264,6 @@ PaddedPlanes padded_input(const geometry::ConvGeometry& g, std::int64_t columns)
 }
 
 }  // namespace
-
-std::vector<NarrowConvBuild> narrow_conv_builds() { return runnable_builds(); }
-
-NarrowConvBuild narrow_conv_build() { return chosen_build().load(); }
-
-void set_narrow_conv_build(NarrowConvBuild build) {
-  const std::vector<NarrowConvBuild> runnable = runnable_builds();
-  if (std::find(runnable.begin(), runnable.end(), build) == runnable.end())
-    throw Error("set_narrow_conv_build: this CPU cannot run the requested build");
-  chosen_build().store(build);
-}
 
 bool narrow_conv_fits(const geometry::ConvGeometry& g) {
   const geometry::PatchGeometry& p = g.patch;

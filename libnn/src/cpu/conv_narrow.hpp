@@ -6,21 +6,11 @@
 // keeps a row of every output channel in vector registers instead. The
 // input gradient is the same loop over the output gradient with the kernel
 // flipped and its channel axes swapped. Every sum runs in a fixed order:
-// results repeat bit for bit for a given thread count.
-#include <vector>
-
+// results repeat bit for bit for a given thread count and SIMD build
+// (cpu/simd_build.hpp).
 #include "geometry/conv_geometry.hpp"
 
 namespace nn::cpu {
-
-// The loops are compiled three times; the widest build the CPU runs is used
-// unless set_narrow_conv_build chose another (the tests run each one).
-enum class NarrowConvBuild { sse2, avx2, avx512 };
-// The builds this CPU can run, narrowest first.
-std::vector<NarrowConvBuild> narrow_conv_builds();
-NarrowConvBuild narrow_conv_build();
-// nn::Error for a build this CPU cannot run.
-void set_narrow_conv_build(NarrowConvBuild build);
 
 // Whether these kernels take the convolution: stride 1, at most four output
 // channels, padding inside the kernel (pad_top < kernel_h, pad_left < kernel_w).
