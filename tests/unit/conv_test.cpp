@@ -398,23 +398,52 @@ TEST_CASE("f32 convolutions that Winograd takes match direct loops, and the swit
     }
 }
 
+namespace {
+
+// The geometry of a stride-1 case, as the ops seam builds it.
+geometry::ConvGeometry stride1_geometry(const ConvCase& c) {
+  geometry::ConvGeometry g;
+  g.batch = c.x[0];
+  g.out_channels = c.w[0];
+  g.patch.channels = c.x[1];
+  g.patch.in_h = c.x[2];
+  g.patch.in_w = c.x[3];
+  g.patch.kernel_h = c.w[2];
+  g.patch.kernel_w = c.w[3];
+  g.patch.pad_top = c.padding.top;
+  g.patch.pad_left = c.padding.left;
+  g.patch.out_h = c.x[2] + c.padding.top + c.padding.bottom - c.w[2] + 1;
+  g.patch.out_w = c.x[3] + c.padding.left + c.padding.right - c.w[3] + 1;
+  return g;
+}
+
+}  // namespace
+
 TEMPLATE_TEST_CASE("every build of the narrow convolutions matches direct loops", "[conv]", float, double) {
   const TensorOptions opts = TensorOptions().dtype(dtype_of<TestType>());
   // Stride 1 with at most four output channels: the generator's 8x8 output
   // layer (smaller), rows that end inside a vector, one output channel, a
-  // 1x7 kernel (taps in passes of 4, 2 and 1), no padding, and a batch of one.
+  // 1x7 kernel (taps in passes of 4 and 3, or 2, 2, 2 and 1), no padding, and
+  // a batch of one. With at most 16 channels on each side: model1's 3 -> 8
+  // and 8 -> 16 layers (smaller; rows of whole vectors, passes of four
+  // channels), and 7 -> 13 channels (passes of 4, 4, 4 and 1 output
+  // channels, of 4 and 3 for the input gradient).
   const std::vector<ConvCase> cases = {
       {{2, 32, 16, 16}, {3, 32, 8, 8}, {1, 1}, {3, 4, 3, 4}, true},
       {{2, 5, 9, 37}, {4, 5, 3, 5}, {1, 1}, {1, 1, 2, 2}, false},
       {{3, 2, 7, 6}, {1, 2, 2, 3}, {1, 1}, {0, 1, 2, 0}, true},
       {{1, 3, 5, 70}, {2, 3, 1, 7}, {1, 1}, {0, 0, 3, 3}, false},
       {{2, 6, 6, 6}, {3, 6, 3, 3}, {1, 1}, {0, 0, 0, 0}, true},
+      {{2, 3, 6, 64}, {8, 3, 3, 3}, {1, 1}, {1, 1, 1, 1}, true},
+      {{2, 8, 5, 32}, {16, 8, 3, 3}, {1, 1}, {1, 1, 1, 1}, false},
+      {{2, 7, 9, 11}, {13, 7, 3, 3}, {1, 1}, {1, 1, 1, 1}, true},
   };
   const std::vector<cpu::SimdBuild> builds = cpu::simd_builds();
   if (builds.size() < 3) WARN("this CPU runs " << builds.size() << " of the 3 builds; the others are not tested");
   manual_seed(15);
   for (const ConvCase& c : cases) {
     INFO(describe(c));
+    REQUIRE(cpu::narrow_conv_fits(stride1_geometry(c)));
     const Tensor x = uniform(c.x, -1, 1, opts), w = uniform(c.w, -1, 1, opts);
     const Tensor b = c.bias ? uniform({c.w[0]}, -1, 1, opts) : Tensor();
     const std::vector<double> bias = c.bias ? b.to_vector<double>() : std::vector<double>{};

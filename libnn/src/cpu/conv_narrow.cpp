@@ -15,7 +15,11 @@
 namespace nn::cpu {
 namespace {
 
-constexpr std::int64_t kMaxOutChannels = 4;
+// A pass keeps a row of up to four output channels in registers.
+constexpr std::int64_t kOutputsPerPass = 4;
+// Up to 16 channels on both sides (model1's 3 -> 8 and 8 -> 16 layers) these
+// loops beat the lowering to a GEMM; at 16 -> 32 they are level with it.
+constexpr std::int64_t kMaxChannels = 16;
 // The widest register any build uses: 64 bytes (AVX-512).
 constexpr std::int64_t kWidestBytes = 64;
 
@@ -104,9 +108,17 @@ template <class T, int kBytes, int kOuts>
         }
       const std::int64_t n = std::min(block, c.out_w - x0);
       for (int o = 0; o < kOuts; ++o) {
+        T* to = out + (o * c.out_h + y) * c.out_w + x0;
+        // Whole blocks go straight from the registers: reading a stored
+        // vector back in smaller pieces stalls on store forwarding.
+        if (n == block) {
+          std::memcpy(to, &acc[o][0], sizeof acc[o][0]);
+          std::memcpy(to + lanes, &acc[o][1], sizeof acc[o][1]);
+          continue;
+        }
         T values[block];
         std::memcpy(values, acc[o], sizeof values);
-        std::copy(values, values + n, out + (o * c.out_h + y) * c.out_w + x0);
+        std::copy(values, values + n, to);
       }
     }
 }
@@ -114,10 +126,10 @@ template <class T, int kBytes, int kOuts>
 template <class T, int kBytes>
 [[gnu::always_inline]] inline void correlate_body(const T* in, const T* k, const Correlation& c, T* out) {
   const std::int64_t per_output = c.inputs * c.kernel_h * c.kernel_w, plane = c.out_h * c.out_w;
-  for (std::int64_t o = 0; o < c.outputs; o += kMaxOutChannels) {
+  for (std::int64_t o = 0; o < c.outputs; o += kOutputsPerPass) {
     const T* ko = k + o * per_output;
     T* oo = out + o * plane;
-    switch (std::min(kMaxOutChannels, c.outputs - o)) {
+    switch (std::min(kOutputsPerPass, c.outputs - o)) {
       case 4: correlate_block<T, kBytes, 4>(in, ko, c, oo); break;
       case 3: correlate_block<T, kBytes, 3>(in, ko, c, oo); break;
       case 2: correlate_block<T, kBytes, 2>(in, ko, c, oo); break;
@@ -183,9 +195,10 @@ template <class T, int kBytes, int kOuts>
   for (std::int64_t kx = 0; kx < s.kernel_w; kx += kMaxTaps) {
     if (kMaxTaps == 4 && s.kernel_w - kx >= 4) {
       weight_sums_block<T, kBytes, kOuts, 4>(x, g, s, kx, sums);
+    } else if (kMaxTaps == 4 && s.kernel_w - kx == 3) {
+      weight_sums_block<T, kBytes, kOuts, 3>(x, g, s, kx, sums);
     } else if (s.kernel_w - kx >= 2) {
       weight_sums_block<T, kBytes, kOuts, 2>(x, g, s, kx, sums);
-      if (kMaxTaps == 4 && s.kernel_w - kx == 3) weight_sums_block<T, kBytes, kOuts, 1>(x, g, s, kx + 2, sums);
     } else {
       weight_sums_block<T, kBytes, kOuts, 1>(x, g, s, kx, sums);
     }
@@ -194,11 +207,16 @@ template <class T, int kBytes, int kOuts>
 
 template <class T, int kBytes>
 [[gnu::always_inline]] inline void weight_sums_body(const T* x, const T* g, const WeightSums& s, T* sums) {
-  switch (s.outputs) {
-    case 4: weight_sums_outputs<T, kBytes, 4>(x, g, s, sums); break;
-    case 3: weight_sums_outputs<T, kBytes, 3>(x, g, s, sums); break;
-    case 2: weight_sums_outputs<T, kBytes, 2>(x, g, s, sums); break;
-    default: weight_sums_outputs<T, kBytes, 1>(x, g, s, sums); break;
+  const std::int64_t per_output = s.channels * s.kernel_h * s.kernel_w;
+  for (std::int64_t o = 0; o < s.outputs; o += kOutputsPerPass) {
+    const T* go = g + o * s.g.plane();
+    T* so = sums + o * per_output;
+    switch (std::min(kOutputsPerPass, s.outputs - o)) {
+      case 4: weight_sums_outputs<T, kBytes, 4>(x, go, s, so); break;
+      case 3: weight_sums_outputs<T, kBytes, 3>(x, go, s, so); break;
+      case 2: weight_sums_outputs<T, kBytes, 2>(x, go, s, so); break;
+      default: weight_sums_outputs<T, kBytes, 1>(x, go, s, so); break;
+    }
   }
 }
 
@@ -267,7 +285,8 @@ PaddedPlanes padded_input(const geometry::ConvGeometry& g, std::int64_t columns)
 
 bool narrow_conv_fits(const geometry::ConvGeometry& g) {
   const geometry::PatchGeometry& p = g.patch;
-  return p.stride_h == 1 && p.stride_w == 1 && g.out_channels >= 1 && g.out_channels <= kMaxOutChannels &&
+  const bool narrow = g.out_channels <= kOutputsPerPass || (g.out_channels <= kMaxChannels && p.channels <= kMaxChannels);
+  return p.stride_h == 1 && p.stride_w == 1 && g.out_channels >= 1 && narrow &&
          p.pad_top < p.kernel_h && p.pad_left < p.kernel_w && p.out_h > 0 && p.out_w > 0;
 }
 

@@ -1,19 +1,21 @@
 #pragma once
 // Direct convolutions for stride-1 convolutions with at most four output
-// channels, such as the AE-AC-GAN generator's 8x8 32 -> 3 output layer.
+// channels, such as the AE-AC-GAN generator's 8x8 32 -> 3 output layer, or
+// at most 16 channels on each side, such as model1's 3 -> 8 and 8 -> 16.
 // Lowered to a GEMM, such a layer gives the product 3 rows (or 32 rows of
 // depth 32 with a 192-row col2im after it); a direct loop over the taps
-// keeps a row of every output channel in vector registers instead. The
-// input gradient is the same loop over the output gradient with the kernel
-// flipped and its channel axes swapped. Every sum runs in a fixed order:
-// results repeat bit for bit for a given thread count and SIMD build
-// (cpu/simd_build.hpp).
+// keeps a row of four output channels in vector registers instead, one pass
+// per four. The input gradient is the same loop over the output gradient
+// with the kernel flipped and its channel axes swapped. Every sum runs in a
+// fixed order: results repeat bit for bit for a given thread count and SIMD
+// build (cpu/simd_build.hpp).
 #include "geometry/conv_geometry.hpp"
 
 namespace nn::cpu {
 
 // Whether these kernels take the convolution: stride 1, at most four output
-// channels, padding inside the kernel (pad_top < kernel_h, pad_left < kernel_w).
+// channels or at most 16 on each side, padding inside the kernel
+// (pad_top < kernel_h, pad_left < kernel_w).
 bool narrow_conv_fits(const geometry::ConvGeometry& g);
 
 // y = conv(x, w), bias not added.
