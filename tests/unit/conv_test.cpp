@@ -258,6 +258,12 @@ TEMPLATE_TEST_CASE("conv2d forward and gradients match direct loops", "[conv]", 
       {{64, 64, 4, 8}, {64, 64, 6, 6}, {2, 2}, {3, 1, 2, 2}, true},
       {{128, 64, 2, 2}, {64, 64, 4, 4}, {2, 2}, {1, 1, 1, 1}, false},
       {{41, 65, 8, 8}, {70, 65, 4, 4}, {2, 2}, {1, 1, 1, 1}, true},
+      // A kernel covering the whole unpadded input: one GEMM per pass over
+      // the flattened images. Square (the DCGAN discriminator's last layer),
+      // oblong with strides, and with one output channel.
+      {{5, 3, 4, 4}, {7, 3, 4, 4}, {1, 1}, {0, 0, 0, 0}, true},
+      {{3, 4, 3, 5}, {2, 4, 3, 5}, {2, 3}, {0, 0, 0, 0}, false},
+      {{2, 6, 3, 3}, {1, 6, 3, 3}, {2, 2}, {0, 0, 0, 0}, true},
   };
   manual_seed(11);
   for (const ConvCase& c : cases) {
@@ -301,6 +307,9 @@ TEMPLATE_TEST_CASE("conv_transpose2d forward and gradients match direct loops", 
       // The DCGANs' generator layer whose input gradient and forward pass
       // are one GEMM per kernel tap (64 channels and more on both sides).
       {{{32, 64, 4, 4}, {64, 64, 4, 4}, {2, 2}, {1, 1, 1, 1}, true}, {0, 0}},
+      // From 1x1 to the whole kernel, unpadded (radford64's first generator
+      // layer): one GEMM per pass.
+      {{{5, 10, 1, 1}, {10, 8, 4, 4}, {1, 1}, {0, 0, 0, 0}, true}, {0, 0}},
   };
   manual_seed(12);
   for (const TransposeCase& t : cases) {

@@ -204,8 +204,22 @@ ScratchArray<T> swapped_weight(const T* w, const geometry::ConvGeometry& g, cons
   return m;
 }
 
+// A kernel that covers the whole unpadded input leaves one output cell: the
+// convolution is a dense layer over the flattened images (the radford64
+// generator's 1x1 -> 4x4 first layer is its adjoint), one GEMM per pass on
+// the whole batch where im2col would make one tiny GEMM per image.
+bool covers_whole_input(const geometry::ConvGeometry& g) {
+  const geometry::PatchGeometry& p = g.patch;
+  return p.out_h == 1 && p.out_w == 1 && p.pad_top == 0 && p.pad_left == 0 && p.in_h == p.kernel_h &&
+         p.in_w == p.kernel_w;
+}
+
 template <class T>
 void forward_typed(const T* x, const T* w, const geometry::ConvGeometry& g, T* y) {
+  const std::int64_t rows = g.patch.rows();
+  // y [batch, out] = x [batch, rows] . w [out, rows]^T
+  if (covers_whole_input(g)) return gemm(false, true, g.batch, g.out_channels, rows, T(1), x, rows, w, rows, T(0), y,
+                                         g.out_channels);
   if constexpr (std::is_same_v<T, float>)
     if (winograd_forward(x, w, g, y)) return;
   if (narrow_conv_fits(g)) return narrow_conv_forward(x, w, g, y);
@@ -217,6 +231,10 @@ void forward_typed(const T* x, const T* w, const geometry::ConvGeometry& g, T* y
 
 template <class T>
 void backward_data_typed(const T* grad_y, const T* w, const geometry::ConvGeometry& g, T* grad_x) {
+  const std::int64_t rows = g.patch.rows();
+  // grad_x [batch, rows] = grad_y [batch, out] . w [out, rows]
+  if (covers_whole_input(g)) return gemm(false, false, g.batch, rows, g.out_channels, T(1), grad_y, g.out_channels, w,
+                                         rows, T(0), grad_x, rows);
   if constexpr (std::is_same_v<T, float>)
     if (winograd_backward_data(grad_y, w, g, grad_x)) return;
   if (narrow_conv_fits(g)) return narrow_conv_backward_data(grad_y, w, g, grad_x);
@@ -228,6 +246,10 @@ void backward_data_typed(const T* grad_y, const T* w, const geometry::ConvGeomet
 
 template <class T>
 void backward_weight_typed(const T* x, const T* grad_y, const geometry::ConvGeometry& g, T* grad_w) {
+  const std::int64_t rows = g.patch.rows();
+  // grad_w [out, rows] = grad_y [batch, out]^T . x [batch, rows]
+  if (covers_whole_input(g)) return gemm(true, false, g.out_channels, rows, g.batch, T(1), grad_y, g.out_channels, x,
+                                         rows, T(0), grad_w, rows);
   if (narrow_conv_fits(g)) return narrow_conv_backward_weight(x, grad_y, g, grad_w);
   if (tap_conv_fits(g)) return tap_conv_backward_weight(x, grad_y, g, grad_w);
   if (!lowers_swapped(g)) return matrix_gradient(direct_map(g), g.batch, x, grad_y, grad_w);
