@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -34,7 +36,8 @@ double reference_gradient(double x, double y) { return 1 / (1 + std::exp(-x)) - 
 
 std::vector<nn::cpu::SimdBuild> builds() {
   const std::vector<nn::cpu::SimdBuild> runnable = nn::cpu::simd_builds();
-  if (runnable.size() < 3) WARN("this CPU runs " << runnable.size() << " of the 3 SIMD builds; the others are not tested");
+  if (runnable.size() < 3)
+    WARN("this CPU runs " << runnable.size() << " of the 3 SIMD builds; the others are not tested");
   return runnable;
 }
 

@@ -285,7 +285,8 @@ PaddedPlanes padded_input(const geometry::ConvGeometry& g, std::int64_t columns)
 
 bool narrow_conv_fits(const geometry::ConvGeometry& g) {
   const geometry::PatchGeometry& p = g.patch;
-  const bool narrow = g.out_channels <= kOutputsPerPass || (g.out_channels <= kMaxChannels && p.channels <= kMaxChannels);
+  const bool narrow =
+      g.out_channels <= kOutputsPerPass || (g.out_channels <= kMaxChannels && p.channels <= kMaxChannels);
   return p.stride_h == 1 && p.stride_w == 1 && g.out_channels >= 1 && narrow &&
          p.pad_top < p.kernel_h && p.pad_left < p.kernel_w && p.out_h > 0 && p.out_w > 0;
 }
