@@ -139,15 +139,20 @@ StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
     return m;
   }
   const auto [fake_y, fake_z] = sample_fakes(n);
-  nn::Tensor fake_images;
-  {
-    nn::NoGradGuard no_grad;
-    fake_images = generator.generate(fake_y, fake_z);
-  }
-  discriminator_step(images, labels, fake_images, fake_y, m);
   if (config_.g_fakes == "reuse") {
-    generator_step(fake_y, fake_z, m);
+    // G's sub-step judges these same fakes (G has not changed since it drew
+    // them), so they keep their graph for its backward pass instead of being
+    // generated a second time.
+    const nn::Tensor fake_images = generator.generate(fake_y, fake_z);
+    discriminator_step(images, labels, fake_images.detach(), fake_y, m);
+    generator_step(fake_images, fake_y, fake_z, m);
   } else {
+    nn::Tensor fake_images;
+    {
+      nn::NoGradGuard no_grad;
+      fake_images = generator.generate(fake_y, fake_z);
+    }
+    discriminator_step(images, labels, fake_images, fake_y, m);
     const auto [wanted_y, z] = sample_fakes(n);
     generator_step(wanted_y, z, m);
   }
@@ -231,10 +236,14 @@ void Trainer::mixed_discriminator_step(const nn::Tensor& images, const nn::Tenso
 }
 
 void Trainer::generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, StepMetrics& m) {
+  generator_step(generator.generate(wanted_y, z), wanted_y, z, m);
+}
+
+void Trainer::generator_step(const nn::Tensor& generated, const nn::Tensor& wanted_y, const nn::Tensor& z,
+                             StepMetrics& m) {
   const std::int64_t n = wanted_y.size(0);
   discriminator.freeze();
   g_optimizer.zero_grad();
-  const nn::Tensor generated = generator.generate(wanted_y, z);
   const auto [w_gen, y_gen] = discriminator.judge(generated);
   const nn::Tensor g_loss_w = nn::bce(w_gen, nn::full({n, 1}, config_.g_target, options_));
   const nn::Tensor g_loss_y = nn::bce(y_gen, wanted_y);

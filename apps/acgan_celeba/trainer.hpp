@@ -38,7 +38,12 @@ class Trainer {
   // draws its rows with draw_mixed_rows.
   void discriminator_step(const nn::Tensor& images, const nn::Tensor& labels, const nn::Tensor& fake_images,
                           const nn::Tensor& fake_y, StepMetrics& metrics);
+  // G's update through the frozen D (and the frozen E when it reads G's
+  // images back) on G's images of wanted_y and z: drawn here, or given as
+  // `generated` with their graph.
   void generator_step(const nn::Tensor& wanted_y, const nn::Tensor& z, StepMetrics& metrics);
+  void generator_step(const nn::Tensor& generated, const nn::Tensor& wanted_y, const nn::Tensor& z,
+                      StepMetrics& metrics);
   void autoencoder_step(const nn::Tensor& images, const nn::Tensor& labels, StepMetrics& metrics);
   nn::CheckpointParts checkpoint_parts();
   // The generator the sheets, the evaluation and the exported generator use:
