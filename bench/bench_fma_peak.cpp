@@ -40,23 +40,27 @@ __attribute__((target("avx512f"))) float fma_chains_avx512(std::int64_t rounds, 
   for (int i = 1; i < kChains; ++i) sum = _mm512_add_ps(sum, acc[i]);
   alignas(64) float lanes[16];
   _mm512_store_ps(lanes, sum);
-  return lanes[0] + lanes[15];
+  float total = 0;
+  for (const float lane : lanes) total += lane;
+  return total;
 }
 
 struct FmaWidth {
   int lanes;
+  const char* missing;  // the reason given when this CPU lacks the instructions
   bool (*supported)();
   float (*chains)(std::int64_t, float);
 };
 
-constexpr FmaWidth kAvx2{8, [] { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); },
+constexpr FmaWidth kAvx2{8, "this CPU has no AVX2 and FMA",
+                         [] { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); },
                          fma_chains_avx2};
-constexpr FmaWidth kAvx512{16, [] { return static_cast<bool>(__builtin_cpu_supports("avx512f")); },
-                           fma_chains_avx512};
+constexpr FmaWidth kAvx512{16, "this CPU has no AVX-512",
+                           [] { return static_cast<bool>(__builtin_cpu_supports("avx512f")); }, fma_chains_avx512};
 
 void fma_peak(benchmark::State& state, const FmaWidth& width) {
   if (!width.supported()) {
-    state.SkipWithError(width.lanes == 8 ? "this CPU has no AVX2 and FMA" : "this CPU has no AVX-512");
+    state.SkipWithError(width.missing);
     return;
   }
   std::int64_t rounds = kRounds;
