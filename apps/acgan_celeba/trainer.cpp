@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 namespace acgan {
 namespace {
@@ -139,20 +140,20 @@ StepMetrics Trainer::step(const nn::Tensor& images, const nn::Tensor& labels) {
     return m;
   }
   const auto [fake_y, fake_z] = sample_fakes(n);
-  if (config_.g_fakes == "reuse") {
-    // G's sub-step judges these same fakes (G has not changed since it drew
-    // them), so they keep their graph for its backward pass instead of being
-    // generated a second time.
-    const nn::Tensor fake_images = generator.generate(fake_y, fake_z);
-    discriminator_step(images, labels, fake_images.detach(), fake_y, m);
+  // With 'reuse' G's sub-step judges these same fakes (G has not changed since
+  // it drew them), so they keep their graph for its backward pass instead of
+  // being generated a second time; D trains on a detached view.
+  const bool reuse = config_.g_fakes == "reuse";
+  nn::Tensor fake_images;
+  {
+    std::optional<nn::NoGradGuard> no_grad;
+    if (!reuse) no_grad.emplace();
+    fake_images = generator.generate(fake_y, fake_z);
+  }
+  discriminator_step(images, labels, fake_images.detach(), fake_y, m);
+  if (reuse) {
     generator_step(fake_images, fake_y, fake_z, m);
   } else {
-    nn::Tensor fake_images;
-    {
-      nn::NoGradGuard no_grad;
-      fake_images = generator.generate(fake_y, fake_z);
-    }
-    discriminator_step(images, labels, fake_images, fake_y, m);
     const auto [wanted_y, z] = sample_fakes(n);
     generator_step(wanted_y, z, m);
   }
